@@ -1,0 +1,9 @@
+// Pre-bundles the workflow code into dist/workflow-bundle.js, so a CLI invocation does not spend
+// a second or two on webpack every time (temporal-notes §7: bundle once, pass workflowBundle).
+import { writeFile } from 'node:fs/promises';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const workflowsPath = new URL('../dist/workflows/index.js', import.meta.url).pathname;
+const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
+await writeFile(new URL('../dist/workflow-bundle.js', import.meta.url), code);
+console.error(`workflow bundle: dist/workflow-bundle.js (${(code.length / 1e6).toFixed(2)} MB)`);

@@ -1,0 +1,21 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { JenkinsError } from '../jenkins/index.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, toFailure } from './context.js';
+import { FailureTypes, type ArtifactRequest } from './types.js';
+
+/** GET <buildUrl>artifact/<path> through the worker, which holds the credentials (plugin-spec §7.8). */
+export async function readArtifact(deps: ActivityDeps, shared: SharedState, req: ArtifactRequest): Promise<{ body: string; contentType: string | null }> {
+  const jenkins = jenkinsFor(req.target, { httpGetReadTimeoutMs: req.httpGetReadTimeoutMs }, deps, shared);
+  try {
+    return await jenkins.getArtifact(req.buildUrl, req.path);
+  } catch (e) {
+    if (e instanceof JenkinsError && e.status === 404) {
+      throw ApplicationFailure.create({
+        type: FailureTypes.ArtifactNotFound,
+        message: `No archived file '${req.path}' in ${req.buildUrl}`,
+        nonRetryable: true,
+      });
+    }
+    throw toFailure(e);
+  }
+}

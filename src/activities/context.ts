@@ -1,0 +1,99 @@
+import { Context, ApplicationFailure } from '@temporalio/activity';
+import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
+import type { Config } from '../options/config.js';
+import type { Target } from '../options/resolve.js';
+import type { ConsoleStore } from './console-store.js';
+import { HostLimiters } from './host-limiter.js';
+import { resolveAuth } from './secrets.js';
+import { FailureTypes } from './types.js';
+
+/** What the activities share on one worker: configuration, caches, limits and the console store. */
+export interface ActivityDeps {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  consoleStore: ConsoleStore;
+  /** Called with each new piece of remote console text (for a worker that echoes it to its log). */
+  onConsole?: (triggerId: string, text: string) => void;
+}
+
+export interface SharedState {
+  limiters: HostLimiters;
+  /** Crumb + session cookie per (origin, identity); 10 min TTL per entry (plugin quirk 7 fixed). */
+  crumbCache: MemoryTtlCache<CrumbEntry>;
+  jobInfoCache: MemoryTtlCache<JobInfo>;
+}
+
+export const CACHE_TTL_MS = 10 * 60_000;
+
+export function createSharedState(): SharedState {
+  return {
+    limiters: new HostLimiters(),
+    crumbCache: new MemoryTtlCache<CrumbEntry>(CACHE_TTL_MS),
+    jobInfoCache: new MemoryTtlCache<JobInfo>(CACHE_TTL_MS),
+  };
+}
+
+export interface ClientSettings {
+  useCrumbCache?: boolean;
+  useJobInfoCache?: boolean;
+  httpGetReadTimeoutMs: number;
+  httpPostReadTimeoutMs?: number;
+}
+
+/** A Jenkins client for one activity attempt: secrets resolved here, cancellation wired in. */
+export function jenkinsFor(target: Target, settings: ClientSettings, deps: ActivityDeps, shared: SharedState): JenkinsClient {
+  const ctx = Context.current();
+  return new JenkinsClient({
+    root: target.root,
+    auth: resolveAuth(target.auth, deps.config, deps.env),
+    trustAllCertificates: target.trustAllCertificates,
+    getTimeoutMs: settings.httpGetReadTimeoutMs,
+    postTimeoutMs: settings.httpPostReadTimeoutMs,
+    limiter: shared.limiters.forOrigin(new URL(target.root).origin, target.maxConn),
+    crumbCache: settings.useCrumbCache ? shared.crumbCache : undefined,
+    jobInfoCache: settings.useJobInfoCache ? shared.jobInfoCache : undefined,
+    signal: ctx.cancellationSignal,
+    log: (line) => ctx.log.info(line),
+  });
+}
+
+/**
+ * Maps a Jenkins client error to the failure Temporal records. Definitive answers (4xx) are
+ * non-retryable and keep Jenkins' own status and message (plugin quirk 1: no more "Max number
+ * of connection retries have been exceeded").
+ */
+export function toFailure(e: unknown, opts: { retryable?: boolean; type?: string } = {}): Error {
+  if (e instanceof ApplicationFailure) return e;
+  if (e instanceof JenkinsError) {
+    const retryable = opts.retryable ?? e.retryable;
+    return ApplicationFailure.create({
+      type: opts.type ?? (retryable ? `Jenkins${capitalise(e.kind)}Error` : FailureTypes.JenkinsRejected),
+      message: e.message,
+      nonRetryable: !retryable,
+      details: [e.toJSON()],
+    });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Heartbeats on a timer, independent of how long one HTTP call or poll sleep takes, so the
+ * heartbeat timeout can stay short (a killed worker is noticed quickly) while poll intervals
+ * are long. Cancellation is delivered through these heartbeats.
+ */
+export function keepHeartbeating(details: () => unknown): () => void {
+  const ctx = Context.current();
+  const every = Math.max(200, Math.floor((ctx.info.heartbeatTimeoutMs ?? 30_000) / 4));
+  ctx.heartbeat(details());
+  const timer = setInterval(() => ctx.heartbeat(details()), every);
+  return () => clearInterval(timer);
+}
+
+/** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */
+export function isCancelled(): boolean {
+  return Context.current().cancellationSignal.aborted;
+}

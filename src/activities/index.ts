@@ -1,0 +1,24 @@
+import { abortRemote } from './abort.js';
+import { readArtifact } from './artifact.js';
+import { type ActivityDeps, createSharedState } from './context.js';
+import { inspectJob, triggerBuild, waitUntilJobIdle } from './trigger.js';
+import type { RemoteTriggerActivities } from './types.js';
+import { awaitBuildStart, watchBuild } from './watch.js';
+
+export { ConsoleStore } from './console-store.js';
+export type { ActivityDeps } from './context.js';
+export * from './types.js';
+
+/** The activities of one worker, sharing its caches and per-host connection limits. */
+export function createActivities(deps: ActivityDeps): RemoteTriggerActivities {
+  const shared = createSharedState();
+  return {
+    inspectJob: (input) => inspectJob(deps, shared, input),
+    waitUntilJobIdle: (input, job) => waitUntilJobIdle(deps, shared, input, job),
+    triggerBuild: (input, job) => triggerBuild(deps, shared, input, job),
+    awaitBuildStart: (input, queueId) => awaitBuildStart(deps, shared, input, queueId),
+    watchBuild: (input, build) => watchBuild(deps, shared, input, build),
+    abortRemote: (input, at) => abortRemote(deps, shared, input, at),
+    readArtifact: (req) => readArtifact(deps, shared, req),
+  };
+}

@@ -1,0 +1,170 @@
+import { Context, sleep } from '@temporalio/activity';
+import { JenkinsError, normaliseJobUrl, rebaseOnRoot, type JenkinsClient } from '../jenkins/index.js';
+import { describeAuth } from '../options/auth.js';
+import { formatParameters, type ParameterList } from '../options/parameters.js';
+import type { TriggerInput } from '../options/trigger-input.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, toFailure } from './context.js';
+import { resolveSecret } from './secrets.js';
+import { FailureTypes, type JobFacts, type Triggered } from './types.js';
+
+const settingsOf = (input: TriggerInput) => ({
+  useCrumbCache: input.useCrumbCache,
+  useJobInfoCache: input.useJobInfoCache,
+  httpGetReadTimeoutMs: input.httpGetReadTimeoutMs,
+  httpPostReadTimeoutMs: input.httpPostReadTimeoutMs,
+});
+
+/** Job metadata (plugin-spec §7.1): parameterized or not, and its names for the handle. */
+export async function inspectJob(deps: ActivityDeps, shared: SharedState, input: TriggerInput): Promise<JobFacts> {
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  try {
+    const info = await jenkins.getJobInfo(input.target.jobUrl);
+    const facts: JobFacts = {
+      jobUrl: input.target.jobUrl,
+      name: info.name,
+      fullName: info.fullName,
+      displayName: info.displayName,
+      fullDisplayName: info.fullDisplayName,
+      parameterized: info.parameterized,
+      hasMarkerParameter: info.parameterDefinitions.some((d) => d.name === input.target.markerParameter),
+    };
+    const log = Context.current().log;
+    log.info(`Triggering ${facts.parameterized ? 'parameterized' : 'non-parameterized'} remote job '${facts.jobUrl}'`);
+    log.info(
+      input.target.authSource === 'none'
+        ? '  No credentials configured'
+        : `  Using ${input.target.authSource === 'job' ? 'job-level' : 'globally'} defined ${describeAuth(input.target.auth)}`,
+    );
+    if (!facts.parameterized && input.parameters.length > 0) {
+      log.warn(`The remote job is not parameterized; the ${input.parameters.length} parameter(s) given are not sent.`);
+    }
+    return facts;
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+/**
+ * preventRemoteBuildQueue, with its documented meaning (plugin-spec §16): wait while the remote
+ * job is building or has queued items, then trigger.
+ */
+export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<void> {
+  let phase = 'checking';
+  const stop = keepHeartbeating(() => ({ phase }));
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const log = Context.current().log;
+  try {
+    for (;;) {
+      try {
+        const [builds, queue] = await Promise.all([jenkins.listBuilds(job.jobUrl, 5), jenkins.listQueue()]);
+        const jobPath = pathOf(job.jobUrl, input.target.root);
+        const busy = builds.some((b) => b.building) || queue.some((q) => q.jobUrl && pathOf(q.jobUrl, input.target.root) === jobPath);
+        if (!busy) {
+          log.info(`  Remote job ${input.job} is currently not building.`);
+          return;
+        }
+        phase = 'remote job busy';
+        log.info(
+          `  Remote build is currently running - waiting for it to finish. Next try in ${input.pollIntervalSeconds} seconds.`,
+        );
+      } catch (e) {
+        if (!(e instanceof JenkinsError) || !e.retryable) throw e;
+        phase = `retrying: ${e.message}`;
+      }
+      await sleep(input.pollIntervalSeconds * 1000);
+    }
+  } catch (e) {
+    throw toFailure(e);
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Crumb + POST in one attempt; never re-sent blindly (DESIGN decision 2).
+ *
+ * A first attempt just POSTs. When an attempt ends without a definite answer (timeout, reset
+ * connection after the request went out, the worker died), Temporal runs the next attempt,
+ * which first looks for what the earlier POST may have created: a queue item or build carrying
+ * our marker parameter (the trigger id) when the job declares it, otherwise one of this job
+ * with exactly our parameters that appeared since the first attempt. Only if none is found is
+ * the POST sent again; Jenkins then still folds it into an identical queued item (303).
+ */
+export async function triggerBuild(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<Triggered> {
+  const ctx = Context.current();
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const parameters = parametersToSend(input, job);
+  const token = input.token ? resolveSecret(input.token, deps.config, deps.env) : undefined;
+  try {
+    if (ctx.info.attempt > 1) {
+      const found = await findEarlierTrigger(jenkins, input, job, parameters, ctx.info.scheduledTimestampMs);
+      if (found) {
+        ctx.log.info(`Found the build request of an earlier attempt (${found.recovered}): queue item ${found.queueId}`);
+        return found;
+      }
+    }
+    ctx.log.info(`Triggering remote job now. parameters: ${formatParameters(parameters, input.secretParameters)}`);
+    const r = await jenkins.triggerBuild({
+      jobUrl: job.jobUrl,
+      parameterized: job.parameterized,
+      parameters: job.parameterized ? parameters : [],
+      token,
+      buildTokenRoot: input.target.buildTokenRoot ? { job: input.job } : undefined,
+    });
+    if (r.merged) ctx.log.info(`Jenkins merged this request into queue item ${r.queueId}, which was already waiting.`);
+    return { queueId: r.queueId, merged: r.merged, recovered: null };
+  } catch (e) {
+    if (!(e instanceof JenkinsError)) throw toFailure(e);
+    if (e.requestSent === 'unknown') {
+      // The POST may have been received: retry, and the next attempt looks before it posts.
+      throw toFailure(e, { retryable: true, type: FailureTypes.TriggerAmbiguous });
+    }
+    // Jenkins answered. 502/503/504 (restarting, proxy) did not queue anything; other answers are final.
+    const transient = e.requestSent === 'no' || (e.status !== undefined && [429, 502, 503, 504].includes(e.status));
+    throw toFailure(e, { retryable: transient });
+  }
+}
+
+function parametersToSend(input: TriggerInput, job: JobFacts): ParameterList {
+  if (!job.hasMarkerParameter) return input.parameters;
+  const marker = input.target.markerParameter;
+  return [...input.parameters.filter(([k]) => k !== marker), [marker, input.triggerId]];
+}
+
+async function findEarlierTrigger(
+  jenkins: JenkinsClient,
+  input: TriggerInput,
+  job: JobFacts,
+  parameters: ParameterList,
+  firstScheduledMs: number,
+): Promise<Triggered | null> {
+  // Clocks of worker and Jenkins differ; a minute of slack, and the parameters must match.
+  const since = firstScheduledMs - 60_000;
+  const marker = job.hasMarkerParameter ? input.target.markerParameter : null;
+  const matches = (params: Record<string, string>) =>
+    marker ? params[marker] === input.triggerId : parameters.every(([k, v]) => params[k] === v);
+  const jobPath = pathOf(job.jobUrl, input.target.root);
+
+  const queued = (await jenkins.listQueue()).find(
+    (q) => q.jobUrl !== null && pathOf(q.jobUrl, input.target.root) === jobPath && q.inQueueSince >= since && matches(q.params),
+  );
+  if (queued) return { queueId: queued.id, merged: false, recovered: 'queue' };
+
+  const build = (await jenkins.listBuilds(job.jobUrl, 50))
+    .filter((b) => b.timestamp >= since && matches(b.parameters))
+    .sort((a, b) => a.number - b.number)[0];
+  if (build) {
+    return {
+      queueId: build.queueId ?? 0,
+      merged: false,
+      recovered: 'build',
+      build: { buildNumber: build.number, buildUrl: build.url },
+    };
+  }
+  return null;
+}
+
+function pathOf(url: string, root: string): string {
+  return new URL(normaliseJobUrl(rebaseOnRoot(url, root))).pathname.replace(/\/+$/, '');
+}
+

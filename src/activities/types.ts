@@ -1,0 +1,75 @@
+import type { TriggerInput } from '../options/trigger-input.js';
+import type { Target } from '../options/resolve.js';
+import type { RemoteResult } from '../options/step-options.js';
+
+/** Shapes exchanged between the workflow and its activities (all end up in history: no secrets, no log text). */
+export interface JobFacts {
+  jobUrl: string;
+  name: string;
+  fullName: string;
+  displayName: string;
+  fullDisplayName: string;
+  parameterized: boolean;
+  /** The job declares the marker parameter, so the trigger id can be sent and found again. */
+  hasMarkerParameter: boolean;
+}
+
+export interface Triggered {
+  queueId: number;
+  /** Jenkins folded the request into an item that was already queued (HTTP 303). */
+  merged: boolean;
+  /** Found through the recovery path after an earlier attempt's answer was lost. */
+  recovered: 'queue' | 'build' | null;
+  /** Set when recovery found the build already started. */
+  build?: BuildRef;
+}
+
+export interface BuildRef {
+  buildNumber: number;
+  buildUrl: string;
+}
+
+export interface Finished {
+  result: RemoteResult;
+  durationMs: number;
+}
+
+export interface AbortOutcome {
+  action: 'cancelled-queue-item' | 'stopped-build' | 'nothing-to-abort' | 'already-finished';
+  build: BuildRef | null;
+  result: RemoteResult | null;
+}
+
+export interface ArtifactRequest {
+  target: Target;
+  buildUrl: string;
+  path: string;
+  httpGetReadTimeoutMs: number;
+}
+
+/** Application failure types thrown by activities (and matched by the workflow and clients). */
+export const FailureTypes = {
+  /** Jenkins answered with a definitive error (400/401/403/404/409 …); retrying would not help. */
+  JenkinsRejected: 'JenkinsRejected',
+  /** The trigger POST may or may not have reached Jenkins; see the recovery path. */
+  TriggerAmbiguous: 'TriggerAmbiguous',
+  QueueItemCancelled: 'QueueItemCancelled',
+  /** The queue item and the build it became can no longer be found. */
+  BuildLost: 'BuildLost',
+  /** A secret reference could not be resolved on the worker. */
+  CredentialsMissing: 'CredentialsMissing',
+  ArtifactNotFound: 'ArtifactNotFound',
+  ArtifactNotJson: 'ArtifactNotJson',
+  RemoteBuildFailed: 'RemoteBuildFailed',
+  Timeout: 'TriggerTimeout',
+} as const;
+
+export interface RemoteTriggerActivities {
+  inspectJob(input: TriggerInput): Promise<JobFacts>;
+  waitUntilJobIdle(input: TriggerInput, job: JobFacts): Promise<void>;
+  triggerBuild(input: TriggerInput, job: JobFacts): Promise<Triggered>;
+  awaitBuildStart(input: TriggerInput, queueId: number): Promise<BuildRef>;
+  watchBuild(input: TriggerInput, build: BuildRef): Promise<Finished>;
+  abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
+  readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
+}

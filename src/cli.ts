@@ -1,0 +1,513 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { resolveSecret, resolveAuth } from './activities/secrets.js';
+import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
+import { defaultTriggerId, startOrAttach } from './client.js';
+import { ConsoleTail } from './console-tail.js';
+import { type Config, loadConfig } from './options/config.js';
+import { OptionsError } from './options/errors.js';
+import { buildTriggerInput, type TriggerInput } from './options/trigger-input.js';
+import type { StepOptionsInput } from './options/step-options.js';
+import { TriggerRuntime } from './runtime.js';
+import { installLogger } from './logging.js';
+import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
+import { exportedVariables, formatEnvFile } from './exported-vars.js';
+import type { TriggerState } from './workflows/state.js';
+
+/**
+ * `remote-trigger`: the step on the command line. The contract (flags, JSON, exit codes) is in
+ * the README; other tools script against it, so keep it stable.
+ */
+export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3 } as const;
+
+class UsageError extends OptionsError {}
+
+const triggerFlags = {
+  job: { type: 'string' },
+  'remote-jenkins-name': { type: 'string' },
+  'remote-jenkins-url': { type: 'string' },
+  parameters: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  'parameter-file': { type: 'string' },
+  'no-block-build-until-complete': { type: 'boolean' },
+  'poll-interval': { type: 'string' },
+  'queue-poll-interval': { type: 'string' },
+  timeout: { type: 'string' },
+  'abort-triggered-job': { type: 'boolean' },
+  'should-not-fail-build': { type: 'boolean' },
+  'enhanced-logging': { type: 'boolean' },
+  'max-conn': { type: 'string' },
+  'trust-all-certificates': { type: 'boolean' },
+  'use-crumb-cache': { type: 'boolean' },
+  'use-job-info-cache': { type: 'boolean' },
+  'prevent-remote-build-queue': { type: 'boolean' },
+  disabled: { type: 'boolean' },
+  'http-get-read-timeout': { type: 'string' },
+  'http-post-read-timeout': { type: 'string' },
+  'secret-parameter': { type: 'string', multiple: true },
+  auth: { type: 'string' },
+  user: { type: 'string' },
+  'api-token-env': { type: 'string' },
+  credentials: { type: 'string' },
+  'token-env': { type: 'string' },
+  id: { type: 'string' },
+  json: { type: 'boolean' },
+  options: { type: 'string' },
+  config: { type: 'string' },
+  'env-file': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+const commonFlags = {
+  json: { type: 'boolean' },
+  config: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'env-file': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+const USAGE = `usage: remote-trigger <command> [options]
+
+  trigger --job NAME|URL [step options]   trigger a remote Jenkins job (blocks until it finishes by default)
+  status ID [--json]                      the state of a trigger
+  wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
+  abort ID                                cancel the queue item or stop the remote build
+  artifact ID PATH                        print a file archived by the remote build
+  worker                                  run a worker against the configured Temporal cluster
+  emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
+  demo                                    trigger the emulator's demo job on the embedded defaults
+
+Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
+did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable.
+See README.md for every option.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  installLogger(command === 'worker' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : 'WARN');
+  try {
+    switch (command) {
+      case 'trigger':
+        return await triggerCommand(rest);
+      case 'status':
+        return await statusCommand(rest);
+      case 'wait':
+        return await waitCommand(rest);
+      case 'abort':
+        return await abortCommand(rest);
+      case 'artifact':
+        return await artifactCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
+      case 'emulator':
+        return await emulatorCommand(rest);
+      case 'demo':
+        return await demoCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT.invalid : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command '${command}'\n${USAGE}`, 'command');
+    }
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals = 0) {
+  try {
+    const r = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
+    if (r.positionals.length > positionals) throw new UsageError(`unexpected argument '${r.positionals[positionals]}'`, 'argv');
+    return r;
+  } catch (e) {
+    if (e instanceof OptionsError) throw e;
+    throw new UsageError((e as Error).message, 'argv');
+  }
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// ---------------------------------------------------------------- trigger
+
+async function triggerCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, triggerFlags);
+  const { config } = await loadConfig(values.config);
+  const options = await optionsFromFlags(values);
+  const id = values.id ?? defaultTriggerId(String(options.job ?? 'job'));
+  // Everything is validated before anything starts (exit 2, nothing sent to Jenkins).
+  const input = await buildTriggerInput(options, { config, triggerId: id });
+  const runtime = await openRuntime(config, values.quiet);
+  try {
+    if (runtime.hasInProcessWorker) checkSecretsResolvable(input, config);
+    const how = await startOrAttach(runtime.client, runtime.taskQueue, input);
+    if (!values.quiet) log(how === 'started' ? `Trigger ${id} started: ${input.target.jobUrl}` : `Attached to existing trigger ${id}`);
+    const handle = new RemoteJobHandle(runtime.client, id);
+    const state = await follow(handle, runtime, { block: input.blockBuildUntilComplete, quiet: values.quiet, enhancedLogging: input.enhancedLogging });
+    return await finishOutput(state, values, input.blockBuildUntilComplete);
+  } finally {
+    await runtime.close();
+  }
+}
+
+type TriggerFlagValues = ReturnType<typeof parse<typeof triggerFlags>>['values'];
+
+async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, unknown>> {
+  const o: Record<string, unknown> = v.options ? await readOptionsFile(v.options) : {};
+  const set = (key: keyof StepOptionsInput, value: unknown) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set('job', v.job);
+  set('remoteJenkinsName', v['remote-jenkins-name']);
+  set('remoteJenkinsUrl', v['remote-jenkins-url']);
+  if ([v.parameters, v.param, v['parameter-file']].filter((x) => x !== undefined).length > 1) {
+    throw new UsageError('give only one of --parameters, --param and --parameter-file', 'parameters');
+  }
+  set('parameters', v.parameters);
+  if (v.param) set('parameters', paramFlagsToText(v.param));
+  set('parameterFile', v['parameter-file']);
+  if (v['no-block-build-until-complete']) o.blockBuildUntilComplete = false;
+  set('pollInterval', intFlag(v['poll-interval'], 'poll-interval'));
+  set('queuePollInterval', intFlag(v['queue-poll-interval'], 'queue-poll-interval'));
+  set('timeout', intFlag(v.timeout, 'timeout'));
+  set('maxConn', intFlag(v['max-conn'], 'max-conn'));
+  set('httpGetReadTimeout', intFlag(v['http-get-read-timeout'], 'http-get-read-timeout'));
+  set('httpPostReadTimeout', intFlag(v['http-post-read-timeout'], 'http-post-read-timeout'));
+  if (v['abort-triggered-job']) o.abortTriggeredJob = true;
+  if (v['should-not-fail-build']) o.shouldNotFailBuild = true;
+  if (v['enhanced-logging']) o.enhancedLogging = true;
+  if (v['trust-all-certificates']) Object.assign(o, { trustAllCertificates: true, overrideTrustAllCertificates: true });
+  if (v['use-crumb-cache']) o.useCrumbCache = true;
+  if (v['use-job-info-cache']) o.useJobInfoCache = true;
+  if (v['prevent-remote-build-queue']) o.preventRemoteBuildQueue = true;
+  if (v.disabled) o.disabled = true;
+  if (v['secret-parameter']) o.secretParameters = v['secret-parameter'];
+  if (v['token-env']) o.token = { env: v['token-env'] };
+  const auth = authFromFlags(v);
+  if (auth) o.auth = auth;
+  return o;
+}
+
+function paramFlagsToText(params: string[]): string {
+  // --param K=V is one parameter each; newlines inside a value are kept by using the map form.
+  const map: Record<string, string> = {};
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param expects NAME=value, got '${p}'`, 'param');
+    const key = p.slice(0, eq).trim();
+    if (key in map) throw new UsageError(`--param: duplicate parameter '${key}'`, 'param');
+    map[key] = p.slice(eq + 1);
+  }
+  return map as unknown as string;
+}
+
+function authFromFlags(v: TriggerFlagValues): Record<string, unknown> | undefined {
+  const kind = v.auth;
+  const extra = v.user ?? v['api-token-env'] ?? v.credentials;
+  if (!kind) {
+    if (extra !== undefined) throw new UsageError('--user, --api-token-env and --credentials need --auth', 'auth');
+    return undefined;
+  }
+  switch (kind) {
+    case 'none':
+      return { type: 'NoneAuth' };
+    case 'token':
+      if (!v.user) throw new UsageError('--auth token needs --user NAME', 'auth.userName');
+      if (!v['api-token-env'] && !v.credentials) throw new UsageError('--auth token needs --api-token-env VAR or --credentials ID', 'auth.apiTokenEnv');
+      return { type: 'TokenAuth', userName: v.user, ...(v['api-token-env'] ? { apiTokenEnv: v['api-token-env'] } : { credentials: v.credentials }) };
+    case 'bearer':
+      if (!v['api-token-env'] && !v.credentials) throw new UsageError('--auth bearer needs --api-token-env VAR or --credentials ID', 'auth.tokenEnv');
+      return { type: 'BearerTokenAuth', ...(v['api-token-env'] ? { tokenEnv: v['api-token-env'] } : { credentials: v.credentials }) };
+    case 'credentials':
+      if (!v.credentials) throw new UsageError('--auth credentials needs --credentials ID', 'auth.credentials');
+      return { type: 'CredentialsAuth', credentials: v.credentials };
+    default:
+      throw new UsageError(`--auth must be none, token, bearer or credentials, not '${kind}'`, 'auth');
+  }
+}
+
+function intFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${name} expects a whole number, got '${value}'`, name);
+  return Number(value);
+}
+
+async function readOptionsFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--options: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'options');
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text); // YAML is a superset of JSON
+  } catch (e) {
+    throw new UsageError(`--options: ${file} is neither JSON nor YAML: ${(e as Error).message.split('\n')[0]}`, 'options');
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`--options: ${file} must hold one object with the step's option names`, 'options');
+  }
+  return data as Record<string, unknown>;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** With the worker in this process, a missing secret is an invalid configuration: say so before starting. */
+function checkSecretsResolvable(input: TriggerInput, config: Config): void {
+  try {
+    resolveAuth(input.target.auth, config, process.env);
+    if (input.token) resolveSecret(input.token, config, process.env);
+  } catch (e) {
+    throw new OptionsError((e as Error).message, 'auth');
+  }
+}
+
+// ---------------------------------------------------------------- following a trigger
+
+async function follow(
+  handle: RemoteJobHandle,
+  runtime: TriggerRuntime,
+  opts: { block: boolean; quiet?: boolean; enhancedLogging?: boolean },
+): Promise<TriggerState> {
+  const say = opts.quiet ? () => {} : log;
+  const tail = opts.enhancedLogging && !opts.quiet ? new ConsoleTail(path.join(runtime.consoleDir, `${encodeURIComponent(handle.workflowId)}.log`), log) : null;
+  let shown = '';
+  let consoleHeader = false;
+  for (;;) {
+    const s = await handle.state();
+    const key = `${s.status}|${s.queueId}|${s.buildNumber}`;
+    if (key !== shown) {
+      shown = key;
+      if (s.status === 'QUEUED') say(`  Remote job queue number: ${s.queueId}\nWaiting for remote build to be executed...`);
+      if (s.status === 'RUNNING' || (s.status === 'FINISHED' && s.buildUrl)) {
+        if (!consoleHeader) say(`Remote build started!\n  Remote build URL: ${s.buildUrl}\n  Remote build number: ${s.buildNumber}`);
+        if (tail && !consoleHeader) say(`${'-'.repeat(80)}\n\nConsole output of remote job:`);
+        consoleHeader = true;
+      }
+    }
+    if (!opts.block && s.status !== 'NOT_TRIGGERED') {
+      say('Not blocking local job until remote job completes - fire and forget.');
+      return s;
+    }
+    await tail?.poll();
+    const closed = (await runtime.client.workflow.getHandle(handle.workflowId).describe()).status.name !== 'RUNNING';
+    if (closed) {
+      const final = await handle.result({ throwOnFailure: false });
+      if (tail) {
+        await tail.flush();
+        say('-'.repeat(80));
+      }
+      if (final.status === 'FINISHED') say(`Remote build finished with status ${final.result}.`);
+      if (final.error) say(`ERROR: ${final.error.type}: ${final.error.message}`);
+      return final;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function finishOutput(state: TriggerState, values: { json?: boolean; 'env-file'?: string }, blocking: boolean): Promise<number> {
+  if (values['env-file']) await writeFile(values['env-file'], formatEnvFile(exportedVariables([state])));
+  if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(state))}\n`);
+  return exitCodeOf(state, blocking);
+}
+
+export function jsonOf(s: TriggerState) {
+  return {
+    workflowId: s.triggerId,
+    status: s.status,
+    result: s.status === 'FINISHED' ? s.result : null,
+    buildNumber: s.buildNumber,
+    buildUrl: s.buildUrl,
+    queueId: s.queueId,
+    jobUrl: s.jobUrl ?? null,
+    error: s.error,
+  };
+}
+
+export function exitCodeOf(s: TriggerState, blocking: boolean): number {
+  if (s.shouldNotFailBuild) return EXIT.ok;
+  if (!blocking && s.status !== 'NOT_TRIGGERED') return EXIT.ok;
+  if (s.status === 'FINISHED') return s.passed ? EXIT.ok : EXIT.remoteFailed;
+  if (s.abort) return EXIT.remoteFailed;
+  if (s.error?.type === 'TriggerTimeout') return EXIT.remoteFailed;
+  if (s.error) return EXIT.unreachable;
+  return EXIT.ok; // disabled: nothing was to be done
+}
+
+// ---------------------------------------------------------------- other commands
+
+async function statusCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, commonFlags, 1);
+  const id = requireId(positionals);
+  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  try {
+    const s = await new RemoteJobHandle(runtime.client, id).state();
+    if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
+    else process.stdout.write(`${describeForHumans(s)}\n`);
+    if (values['env-file']) await writeFile(values['env-file'], formatEnvFile(exportedVariables([s])));
+    return EXIT.ok;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function waitCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, commonFlags, 1);
+  const id = requireId(positionals);
+  const runtime = await openRuntime((await loadConfig(values.config)).config, values.quiet);
+  try {
+    const handle = new RemoteJobHandle(runtime.client, id);
+    const enhancedLogging = await readsConsole(handle);
+    const state = await follow(handle, runtime, { block: true, quiet: values.quiet, enhancedLogging });
+    return await finishOutput(state, values, true);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function readsConsole(handle: RemoteJobHandle): Promise<boolean> {
+  try {
+    return (await handle['input']()).enhancedLogging;
+  } catch {
+    return false;
+  }
+}
+
+async function abortCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...commonFlags, reason: { type: 'string' } }, 1);
+  const id = requireId(positionals);
+  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  try {
+    const s = await new RemoteJobHandle(runtime.client, id).abort(values.reason ?? 'aborted from the command line');
+    if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
+    else log(`Aborted ${id}: ${describeForHumans(s)}`);
+    return EXIT.ok;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function artifactCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, commonFlags, 2);
+  const id = requireId(positionals);
+  const file = positionals[1];
+  if (!file) throw new UsageError('usage: remote-trigger artifact ID PATH', 'path');
+  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  try {
+    const body = await new RemoteJobHandle(runtime.client, id).readFileFromBuildArchive(file);
+    process.stdout.write(body);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof RemoteTriggerError && (e.type === 'ArtifactNotFound' || e.type === 'NoBuild')) {
+      log(`remote-trigger: ${e.message}`);
+      return EXIT.remoteFailed;
+    }
+    throw e;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function workerCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' } });
+  const { runWorkerMain } = await import('./worker.js');
+  await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'] });
+  return EXIT.ok;
+}
+
+async function emulatorCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, scenario: { type: 'string' }, 'public-url': { type: 'string' } });
+  const { startEmulatorFromCli } = await import('./emulator/index.js');
+  const emulator = await startEmulatorFromCli({ port: intFlag(values.port, 'port') ?? 8080, scenarioFile: values.scenario, publicUrl: values['public-url'] });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.stop();
+  return EXIT.ok;
+}
+
+async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' }, config: { type: 'string' } });
+  const { JenkinsEmulator, demoScenario } = await import('./emulator/index.js');
+  const emulator = new JenkinsEmulator({ port: 0, scenario: demoScenario });
+  await emulator.start();
+  log(`Jenkins emulator (demo scenario) listening on ${emulator.url}`);
+  try {
+    const code = await triggerCommand([
+      '--job', 'demo',
+      '--remote-jenkins-url', emulator.url,
+      '--param', 'BRANCH=main',
+      '--param', 'DRY_RUN=false',
+      '--poll-interval', '1',
+      '--enhanced-logging',
+      ...(values.json ? ['--json'] : []),
+      ...(values.config ? ['--config', values.config] : []),
+    ]);
+    log(`\nDone (exit code ${code}). Try: remote-trigger status <id>, or see README.md for the CLI and the library.`);
+    return code;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function openRuntime(config: Config, quiet?: boolean): Promise<TriggerRuntime> {
+  return TriggerRuntime.open({ config, log: quiet ? () => {} : log });
+}
+
+function requireId(positionals: string[]): string {
+  const id = positionals[0];
+  if (!id) throw new UsageError('a trigger id is required', 'id');
+  return id;
+}
+
+function describeForHumans(s: TriggerState): string {
+  const lines = [
+    `trigger:  ${s.triggerId}`,
+    `job:      ${s.jobFullName ?? s.job} (${s.jobUrl})`,
+    `status:   ${s.status}${s.status === 'FINISHED' ? `, result ${s.result}` : ''}`,
+    `queue id: ${s.queueId ?? '-'}`,
+    `build:    ${s.buildNumber ? `#${s.buildNumber} ${s.buildUrl}` : '-'}`,
+  ];
+  if (s.abort) lines.push(`aborted:  ${s.abort.reason} (${s.abort.by})`);
+  if (s.error) lines.push(`error:    ${s.error.type}: ${s.error.message}`);
+  return lines.join('\n');
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof OptionsError) {
+    log(`remote-trigger: invalid options: ${e.message}`);
+    return EXIT.invalid;
+  }
+  if (e instanceof RemoteTriggerError) {
+    log(`remote-trigger: ${e.type}: ${e.message}`);
+    if (e.type === 'NotFound') return EXIT.invalid;
+    return e.type === 'RemoteBuildFailed' ? EXIT.remoteFailed : EXIT.unreachable;
+  }
+  const err = e as Error;
+  if (err?.name === 'NoTemporalCliError' || /Temporal CLI .* was not found/.test(err?.message ?? '')) {
+    log(HOW_TO_GET_TEMPORAL);
+    return EXIT.unreachable;
+  }
+  if (/connect|ECONNREFUSED|UNAVAILABLE|DEADLINE/i.test(err?.message ?? '')) {
+    log(`remote-trigger: cannot reach Temporal: ${err.message}`);
+    return EXIT.unreachable;
+  }
+  if (err?.name === 'WorkflowNotFoundError') {
+    log(`remote-trigger: ${err.message}`);
+    return EXIT.invalid;
+  }
+  log(`remote-trigger: ${err?.stack ?? String(e)}`);
+  return EXIT.unreachable;
+}

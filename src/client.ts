@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Config } from './options/config.js';
+import { buildTriggerInput } from './options/trigger-input.js';
+import type { StepOptionsInput } from './options/step-options.js';
+import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
+import { TriggerRuntime } from './runtime.js';
+import { WORKFLOW_TYPE } from './workflows/messages.js';
+import type { TriggerState } from './workflows/state.js';
+
+export { RemoteJobHandle, RemoteTriggerError } from './handle.js';
+export { TriggerRuntime } from './runtime.js';
+export { OptionsError } from './options/errors.js';
+export type { StepOptionsInput as TriggerRemoteJobOptions } from './options/step-options.js';
+export type { TriggerState, BuildStatus, RemoteResult } from './workflows/state.js';
+
+/** Where triggers are started: a runtime (embedded default), or your own Temporal client. */
+export interface TriggerContext {
+  runtime?: TriggerRuntime;
+  client?: Client;
+  taskQueue?: string;
+  config?: Config;
+  /** The trigger's id (workflow id). The same id again attaches to the existing trigger. */
+  id?: string;
+  /** Directory relative parameter files are read from. */
+  cwd?: string;
+}
+
+let defaultRuntime: Promise<TriggerRuntime> | null = null;
+
+/** The shared embedded runtime used when no context is given; `shutdown()` closes it. */
+export function getDefaultRuntime(): Promise<TriggerRuntime> {
+  defaultRuntime ??= TriggerRuntime.open();
+  return defaultRuntime;
+}
+
+export async function shutdown(): Promise<void> {
+  const r = defaultRuntime;
+  defaultRuntime = null;
+  if (r) await (await r).close();
+}
+
+/**
+ * The `triggerRemoteJob` step. Validates the options (OptionsError, nothing started), starts
+ * the trigger's workflow, and returns its handle: after the remote build finished when
+ * blockBuildUntilComplete (default), else as soon as Jenkins accepted the trigger. A failed
+ * trigger or a remote result that does not pass throws RemoteTriggerError (carrying the state
+ * and `handle`), unless shouldNotFailBuild.
+ */
+export async function triggerRemoteJob(options: StepOptionsInput, ctx: TriggerContext = {}): Promise<RemoteJobHandle> {
+  const { client, taskQueue, config } = await resolveContext(ctx);
+  const id = ctx.id ?? defaultTriggerId(options.job);
+  const input = await buildTriggerInput(options, { config, triggerId: id, cwd: ctx.cwd });
+  await startOrAttach(client, taskQueue, input);
+  const handle = new RemoteJobHandle(client, id);
+  if (input.blockBuildUntilComplete) {
+    try {
+      await handle.result();
+    } catch (e) {
+      if (e instanceof RemoteTriggerError) Object.assign(e, { handle });
+      throw e;
+    }
+  } else {
+    await waitUntilAccepted(handle);
+  }
+  return handle;
+}
+
+/** The handle of an existing trigger, by id. */
+export async function getTriggerHandle(id: string, ctx: Omit<TriggerContext, 'id'> = {}): Promise<RemoteJobHandle> {
+  const { client } = await resolveContext(ctx);
+  const handle = new RemoteJobHandle(client, id);
+  await handle.state();
+  return handle;
+}
+
+export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+  try {
+    await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: input.triggerId,
+      args: [input],
+      // A repeated call with the same id attaches to the trigger instead of starting a second one.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { job: input.job, jobUrl: input.target.jobUrl },
+    });
+    return 'started';
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return 'attached';
+    throw e;
+  }
+}
+
+/** Waits until the trigger left NOT_TRIGGERED (accepted by Jenkins) or ended. */
+export async function waitUntilAccepted(handle: RemoteJobHandle, pollMs = 250): Promise<TriggerState> {
+  for (;;) {
+    const s = await handle.state();
+    if (s.status !== 'NOT_TRIGGERED' || s.error || s.abort) return s;
+    const desc = await handle['client'].workflow.getHandle(handle.workflowId).describe();
+    if (desc.status.name !== 'RUNNING') return handle.result({ throwOnFailure: true });
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+export function defaultTriggerId(job: string): string {
+  const slug = job
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/\/job\//g, '/')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `trigger-${slug || 'job'}-${randomUUID().slice(0, 8)}`;
+}
+
+async function resolveContext(ctx: TriggerContext | Omit<TriggerContext, 'id'>): Promise<{ client: Client; taskQueue: string; config: Config }> {
+  if (ctx.client) {
+    const config = ctx.config ?? ctx.runtime?.config ?? (await import('./options/config.js')).emptyConfig();
+    return { client: ctx.client, taskQueue: ctx.taskQueue ?? config.temporal.taskQueue, config };
+  }
+  const runtime = ctx.runtime ?? (await getDefaultRuntime());
+  return { client: runtime.client, taskQueue: ctx.taskQueue ?? runtime.taskQueue, config: ctx.config ?? runtime.config };
+}

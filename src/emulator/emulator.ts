@@ -1,0 +1,386 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseBody, readBody, splitTarget } from './http.js';
+import { Model, settingsOf, Timers } from './model.js';
+import {
+  emptyReply,
+  jsonReply,
+  loginRedirectPage,
+  oopsPage,
+  restartingPage,
+  ssoLoginPage,
+  type Reply,
+} from './responses.js';
+import { JenkinsRoutes, type JenkinsRequest } from './routes.js';
+import { demoScenario, describeZodError, faultSchema, jobSchema, parseScenario } from './scenario.js';
+import { Security } from './security.js';
+import type {
+  BuildSummary,
+  EmulatorJob,
+  EmulatorScenario,
+  FaultRule,
+  JenkinsEmulatorOptions,
+  QueueItemSummary,
+  RecordedRequest,
+} from './types.js';
+
+const JENKINS_VERSION = '2.555';
+const ADMIN_PREFIX = '/_emulator';
+const DEFAULT_FAULT_DELAY_MS = 60_000;
+
+interface ActiveFault {
+  rule: FaultRule;
+  /** undefined = unlimited */
+  remaining: number | undefined;
+}
+
+/**
+ * A real HTTP server that answers like Jenkins for a remote-trigger client. See
+ * docs/EMULATOR.md for the behaviour and where it departs from Jenkins.
+ */
+export class JenkinsEmulator {
+  private readonly scenario: EmulatorScenario;
+  private readonly timers = new Timers();
+  private readonly model: Model;
+  private readonly security: Security;
+  private readonly routes: JenkinsRoutes;
+  private readonly log: (line: string) => void;
+  private server: Server | undefined;
+  private listenUrl: string | undefined;
+  private recorded: RecordedRequest[] = [];
+  private seq = 0;
+  private faults: ActiveFault[] = [];
+  private downUntil = 0;
+  /** X-Jenkins-Session changes on every restart, as in Jenkins. */
+  private instanceSession = randomBytes(4).toString('hex');
+
+  constructor(private readonly opts: JenkinsEmulatorOptions = {}) {
+    this.scenario = parseScenario(opts.scenario ?? demoScenario);
+    this.log = opts.log ?? (() => {});
+    this.model = new Model(settingsOf(this.scenario), this.scenario.jobs, this.timers, this.log);
+    this.security = new Security(this.scenario);
+    this.routes = new JenkinsRoutes(this.model, this.security, this.scenario, () => this.publicUrl);
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => {
+      this.onRequest(req, res).catch((error: unknown) => {
+        this.log(`emulator: internal error: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) this.send(res, oopsPage(), req.method ?? 'GET');
+      });
+    });
+    const host = this.opts.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.listenUrl = `http://${shownHost}:${address.port}`;
+    this.server = server;
+    this.log(`emulator: listening on ${this.listenUrl}`);
+  }
+
+  async stop(): Promise<void> {
+    this.timers.cancelAll();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  get url(): string {
+    if (!this.listenUrl) throw new Error('JenkinsEmulator is not started');
+    return this.listenUrl;
+  }
+
+  get publicUrl(): string {
+    return this.scenario.publicUrl?.replace(/\/+$/, '') ?? this.url;
+  }
+
+  /** Copies of the recorded requests, oldest first. */
+  requests(filter: { method?: string; pathPrefix?: string } = {}): RecordedRequest[] {
+    return this.recorded
+      .map((r) => ({ ...r, query: { ...r.query }, headers: { ...r.headers } }))
+      .filter(
+      (r) =>
+        (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
+        (filter.pathPrefix === undefined || r.path.startsWith(filter.pathPrefix)),
+    );
+  }
+
+  clearRequests(): void {
+    this.recorded = [];
+  }
+
+  addFault(rule: FaultRule): void {
+    this.faults.push({ rule: { ...rule }, remaining: rule.times });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * Simulates a controller restart: 503 for downMs, the left-item cache and all web sessions
+   * (hence crumbs) are lost. Queued items and running builds carry on, which real Jenkins only
+   * does for the queue (builds would be aborted or resumed).
+   */
+  restart(opts: { downMs?: number } = {}): void {
+    this.downUntil = Date.now() + (opts.downMs ?? 2000);
+    this.model.forgetLeftItems();
+    this.security.forgetSessions();
+    this.instanceSession = randomBytes(4).toString('hex');
+    this.log(`emulator: restarting, down for ${opts.downMs ?? 2000} ms`);
+  }
+
+  setJob(job: EmulatorJob): void {
+    this.model.setJob(job);
+  }
+
+  /** Builds of a job, oldest first (Jenkins lists newest first). */
+  builds(jobName: string): BuildSummary[] {
+    const job = this.model.jobs.get(jobName);
+    if (!job) return [];
+    return [...job.builds].reverse().map((b) => ({
+      number: b.number,
+      queueId: b.queueId,
+      result: b.result,
+      building: b.building,
+      parameters: b.paramRecord(),
+    }));
+  }
+
+  /** Every known queue item, including left ones until they expire; state is waiting|blocked|buildable|left|cancelled. */
+  queueItems(): QueueItemSummary[] {
+    return this.model.allItems().map((i) => ({
+      id: i.id,
+      job: i.job.fullName,
+      state: i.state === 'left' && i.cancelled ? 'cancelled' : i.state,
+    }));
+  }
+
+  /** Ends every quiet period now and runs every running build to its end. */
+  completeAllPending(): void {
+    this.model.completeAllPending();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { pathname, search } = splitTarget(req.url ?? '/');
+    const body = await readBody(req);
+    if (pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      this.send(res, this.admin(method, pathname, new URLSearchParams(search), body), method);
+      return;
+    }
+    const { form, files } = parseBody(req.headers['content-type'], body);
+    const request: JenkinsRequest = {
+      method,
+      pathname,
+      query: new URLSearchParams(search),
+      form,
+      files,
+      headers: req.headers,
+      remoteAddr: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    };
+    const record = this.record(request, body);
+    const fault = this.takeFault(method, pathname, search);
+    if (fault) record.fault = fault.kind;
+
+    switch (fault?.kind) {
+      case undefined:
+        break;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'status503':
+        return this.deliver(res, record, restartingPage(), method);
+      case 'status500':
+        return this.deliver(res, record, oopsPage(), method);
+      case 'html200':
+        return this.deliver(res, record, ssoLoginPage(), method);
+      case 'loginRedirect':
+        return this.deliver(res, record, loginRedirectPage(pathname), method);
+      case 'slow':
+        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) return;
+        break;
+      case 'acceptThenDrop': {
+        // The request takes effect (a build may be queued) but the client never hears about it.
+        record.status = this.process(request).status;
+        res.socket?.destroy();
+        return;
+      }
+      case 'acceptThenSlow': {
+        const reply = this.process(request);
+        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) {
+          record.status = reply.status;
+          return;
+        }
+        return this.deliver(res, record, reply, method);
+      }
+    }
+    this.deliver(res, record, this.process(request), method);
+  }
+
+  private process(request: JenkinsRequest): Reply {
+    if (Date.now() < this.downUntil) return restartingPage();
+    try {
+      return this.routes.handle(request);
+    } catch (error) {
+      this.log(`emulator: error handling ${request.method} ${request.pathname}: ${(error as Error).stack ?? String(error)}`);
+      return oopsPage();
+    }
+  }
+
+  private deliver(res: ServerResponse, record: RecordedRequest, reply: Reply, method: string): void {
+    record.status = reply.status;
+    this.send(res, reply, method);
+  }
+
+  private send(res: ServerResponse, reply: Reply, method: string): void {
+    if (res.destroyed) return;
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+    res.writeHead(reply.status, {
+      'X-Jenkins': JENKINS_VERSION,
+      'X-Hudson': '1.395',
+      'X-Jenkins-Session': this.instanceSession,
+      ...reply.headers,
+      'Content-Length': String(body.length),
+    });
+    res.end(method === 'HEAD' ? undefined : body);
+  }
+
+  /** Resolves true after ms, or false as soon as the client goes away. */
+  private wait(ms: number, res: ServerResponse): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onClose = (): void => {
+        this.timers.cancel(handle);
+        resolve(false);
+      };
+      const handle = this.timers.after(ms, () => {
+        res.off('close', onClose);
+        resolve(!res.destroyed);
+      });
+      res.once('close', onClose);
+    });
+  }
+
+  private takeFault(method: string, pathname: string, search: string): FaultRule | undefined {
+    for (const active of this.faults) {
+      const { rule } = active;
+      if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
+      if (typeof rule.path === 'string') {
+        const matches = rule.path.endsWith('*') ? pathname.startsWith(rule.path.slice(0, -1)) : pathname === rule.path;
+        if (!matches) continue;
+      } else if (rule.path instanceof RegExp) {
+        rule.path.lastIndex = 0;
+        if (!rule.path.test(pathname + search)) continue;
+      }
+      if (active.remaining !== undefined) {
+        active.remaining -= 1;
+        if (active.remaining <= 0) this.faults = this.faults.filter((f) => f !== active);
+      }
+      return rule;
+    }
+    return undefined;
+  }
+
+  /** Records the request with secrets replaced by '***'; status is filled in when known. */
+  private record(request: JenkinsRequest, body: Buffer): RecordedRequest {
+    const crumbField = this.security.crumbField;
+    const secretParam = (name: string): boolean => name === 'token' || name === crumbField;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined) continue;
+      const v = Array.isArray(value) ? value.join(', ') : value;
+      if (name === 'authorization') headers[name] = `${v.split(/\s+/)[0] ?? ''} ***`;
+      else if (name === 'cookie') headers[name] = v.replace(/=[^;]*/g, '=***');
+      else if (name === crumbField.toLowerCase()) headers[name] = '***';
+      else headers[name] = v;
+    }
+    const query: Record<string, string> = {};
+    for (const [name, value] of request.query) query[name] ??= secretParam(name) ? '***' : value;
+    let text = body.toString('utf8');
+    const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(text);
+      const redacted = new URLSearchParams();
+      for (const [name, value] of form) redacted.append(name, secretParam(name) ? '***' : value);
+      text = redacted.toString();
+    } else if (contentType.startsWith('multipart/form-data')) {
+      text = text.replace(/(;\s*name="([^"]*)"\r\n(?:[^\r\n]+\r\n)*\r\n)([^\r]*)/g, (whole, head: string, name: string) =>
+        secretParam(name) ? `${head}***` : whole,
+      );
+    }
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      at: Date.now(),
+      method: request.method,
+      path: request.pathname,
+      query,
+      headers,
+      body: text,
+      status: 0,
+    };
+    this.recorded.push(record);
+    return record;
+  }
+
+  /** The /_emulator admin API: no auth, not recorded, JSON in and out. */
+  private admin(method: string, pathname: string, query: URLSearchParams, body: Buffer): Reply {
+    const route = `${method} ${pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '')}`;
+    const json = (): unknown => JSON.parse(body.toString('utf8') || 'null');
+    try {
+      switch (route) {
+        case 'GET /requests':
+          return jsonReply(this.requests());
+        case 'DELETE /requests':
+          this.clearRequests();
+          return emptyReply(204);
+        case 'POST /faults': {
+          const parsed = faultSchema.safeParse(json());
+          if (!parsed.success) return jsonReply({ error: describeZodError(parsed.error) }, 400);
+          this.addFault(parsed.data);
+          return emptyReply(204);
+        }
+        case 'DELETE /faults':
+          this.clearFaults();
+          return emptyReply(204);
+        case 'POST /restart': {
+          const downMs = query.get('downMs');
+          if (downMs !== null && !/^\d+$/.test(downMs)) return jsonReply({ error: 'downMs must be a whole number of milliseconds' }, 400);
+          this.restart(downMs === null ? {} : { downMs: Number(downMs) });
+          return emptyReply(204);
+        }
+        case 'PUT /jobs': {
+          const parsed = jobSchema.safeParse(json());
+          if (!parsed.success) return jsonReply({ error: describeZodError(parsed.error) }, 400);
+          this.setJob(parsed.data);
+          return emptyReply(204);
+        }
+        case 'GET /builds': {
+          const name = query.get('job') ?? '';
+          if (!this.model.jobs.has(name)) return jsonReply({ error: `no job named "${name}"` }, 404);
+          return jsonReply(this.builds(name));
+        }
+        case 'GET /queue':
+          return jsonReply(this.queueItems());
+        case 'POST /complete':
+          this.completeAllPending();
+          return emptyReply(204);
+        default:
+          return jsonReply({ error: `unknown admin route ${route}` }, 404);
+      }
+    } catch (error) {
+      return jsonReply({ error: (error as Error).message }, 400);
+    }
+  }
+}

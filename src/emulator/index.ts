@@ -1,0 +1,12 @@
+// Public surface of the Jenkins emulator; other packages import only from here.
+export type {
+  BuildScript,
+  EmulatorJob,
+  EmulatorScenario,
+  FaultRule,
+  JenkinsEmulatorOptions,
+  RecordedRequest,
+} from './types.js';
+export { JenkinsEmulator } from './emulator.js';
+export { demoScenario, loadScenarioFile } from './scenario.js';
+export { startEmulatorFromCli } from './cli.js';

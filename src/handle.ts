@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureTypes } from './activities/types.js';
+import type { TriggerInput } from './options/trigger-input.js';
+import { abortSignal, abortUpdate, stateQuery } from './workflows/messages.js';
+import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
+
+/** A trigger that failed: the remote result did not pass, or the trigger itself failed. */
+export class RemoteTriggerError extends Error {
+  override name = 'RemoteTriggerError';
+  constructor(
+    message: string,
+    /** FailureTypes value, e.g. RemoteBuildFailed, JenkinsRejected, QueueItemCancelled. */
+    readonly type: string,
+    readonly state: TriggerState | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The plugin's Handle (plugin-spec §13) as async TypeScript, backed by the trigger's workflow.
+ * The workflow keeps polling on its own, so every getter returns current state; the plugin's
+ * quirks are fixed: the job-name getters return what their names say, updateBuildStatusBlocking
+ * waits instead of busy-looping, and fails at once on a NOT_TRIGGERED handle.
+ */
+export class RemoteJobHandle {
+  private last: TriggerState | null;
+  private logBuffer: string[] = [];
+
+  constructor(
+    private readonly client: Client,
+    readonly workflowId: string,
+    initial: TriggerState | null = null,
+  ) {
+    this.last = initial;
+  }
+
+  /** The trigger's current state: queried from a running workflow, or read from a closed one. */
+  async state(): Promise<TriggerState> {
+    const handle = this.client.workflow.getHandle(this.workflowId);
+    const desc = await handle.describe();
+    if (desc.status.name === 'RUNNING') {
+      this.last = await handle.query(stateQuery);
+    } else {
+      this.last = await this.closedState();
+    }
+    return this.last;
+  }
+
+  private async closedState(): Promise<TriggerState> {
+    try {
+      return (await this.client.workflow.getHandle(this.workflowId).result()) as TriggerState;
+    } catch (e) {
+      const s = stateFromFailure(e);
+      if (s) return s;
+      // Cancelled or terminated before it could report: the last state we can query.
+      return this.client.workflow.getHandle(this.workflowId).query(stateQuery);
+    }
+  }
+
+  async getBuildStatus(): Promise<BuildStatus> {
+    return (await this.state()).status;
+  }
+  async getBuildResult(): Promise<RemoteResult> {
+    return (await this.state()).result;
+  }
+  async getBuildUrl(): Promise<string | null> {
+    return (await this.state()).buildUrl;
+  }
+  /** 0 until RUNNING, as in the plugin. */
+  async getBuildNumber(): Promise<number> {
+    return (await this.state()).buildNumber ?? 0;
+  }
+  async getQueueId(): Promise<number | null> {
+    return (await this.state()).queueId;
+  }
+  async isQueued(): Promise<boolean> {
+    return (await this.state()).status === 'QUEUED';
+  }
+  async isFinished(): Promise<boolean> {
+    return (await this.state()).status === 'FINISHED';
+  }
+  async getBuildInfo(): Promise<Pick<TriggerState, 'status' | 'result' | 'queueId' | 'buildNumber' | 'buildUrl'>> {
+    const s = await this.state();
+    return { status: s.status, result: s.result, queueId: s.queueId, buildNumber: s.buildNumber, buildUrl: s.buildUrl };
+  }
+  getConfiguredJobNameOrUrl(): string | null {
+    return this.last?.job ?? null;
+  }
+  async getJobName(): Promise<string | null> {
+    return (await this.state()).jobName;
+  }
+  async getJobFullName(): Promise<string | null> {
+    return (await this.state()).jobFullName;
+  }
+  async getJobDisplayName(): Promise<string | null> {
+    return (await this.state()).jobDisplayName;
+  }
+  async getJobFullDisplayName(): Promise<string | null> {
+    return (await this.state()).jobFullDisplayName;
+  }
+  async getJobUrl(): Promise<string> {
+    return (await this.state()).jobUrl;
+  }
+
+  /** The workflow refreshes on its own; this returns the status it has now. */
+  async updateBuildStatus(): Promise<BuildStatus> {
+    const s = await this.state();
+    this.logBuffer.push(describeState(s));
+    return s.status;
+  }
+
+  /** Waits until FINISHED. Throws at once on a NOT_TRIGGERED handle that can no longer change. */
+  async updateBuildStatusBlocking(): Promise<BuildStatus> {
+    const s = await this.state();
+    if (s.status === 'NOT_TRIGGERED' && (await this.isClosed())) {
+      throw new RemoteTriggerError(`Unexpected status: ${describeState(s)}. The queue id was not found.`, 'NotTriggered', s);
+    }
+    const final = await this.result({ throwOnFailure: false });
+    this.logBuffer.push(describeState(final));
+    return final.status;
+  }
+
+  /** Waits for the trigger to end and returns its final state; throws RemoteTriggerError if it failed. */
+  async result(opts: { throwOnFailure?: boolean } = {}): Promise<TriggerState> {
+    try {
+      this.last = (await this.client.workflow.getHandle(this.workflowId).result()) as TriggerState;
+      return this.last;
+    } catch (e) {
+      const s = stateFromFailure(e);
+      if (s) this.last = s;
+      if (opts.throwOnFailure === false && s) return s;
+      throw toTriggerError(e, s);
+    }
+  }
+
+  /** Aborts: cancels the queue item or stops the remote build, and returns once that is done. */
+  async abort(reason = 'aborted by caller'): Promise<TriggerState> {
+    const handle = this.client.workflow.getHandle(this.workflowId);
+    if (await this.isClosed()) return this.state();
+    try {
+      this.last = await handle.executeUpdate(abortUpdate, { args: [reason], updateId: `abort-${randomUUID()}` });
+    } catch (e) {
+      // The workflow may have closed between the check and the update (it finished, or the
+      // abort made it fail with result ABORTED): its final state is the answer.
+      if (!(await this.isClosed())) throw e;
+      this.last = await this.state();
+    }
+    return this.last;
+  }
+
+  /** Fire-and-forget abort; durable even while no worker runs. */
+  async requestAbort(reason = 'aborted by caller'): Promise<void> {
+    await this.client.workflow.getHandle(this.workflowId).signal(abortSignal, reason);
+  }
+
+  /**
+   * Reads an archived JSON file of the build through the worker (the caller needs no Jenkins
+   * credentials). Returns null for an empty name, like the plugin; arrays are returned as
+   * arrays instead of crashing.
+   */
+  async readJsonFileFromBuildArchive(filename: string): Promise<unknown> {
+    if (!filename) return null;
+    const body = await this.readFileFromBuildArchive(filename);
+    try {
+      return JSON.parse(body);
+    } catch {
+      throw new RemoteTriggerError(`Archived file '${filename}' is not JSON`, FailureTypes.ArtifactNotJson, this.last);
+    }
+  }
+
+  async readFileFromBuildArchive(filename: string): Promise<string> {
+    const s = await this.state();
+    if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, 'NoBuild', s);
+    const input = await this.input();
+    try {
+      const out = await this.client.workflow.execute('readBuildArtifact', {
+        taskQueue: await this.taskQueue(),
+        workflowId: `${this.workflowId}/artifact/${randomUUID()}`,
+        args: [{ target: input.target, buildUrl: s.buildUrl, path: filename, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
+      });
+      this.logBuffer.push(`read ${filename} from ${s.buildUrl}artifact/`);
+      return (out as { body: string }).body;
+    } catch (e) {
+      throw toTriggerError(e, s);
+    }
+  }
+
+  /** The log of the last handle calls, cleared on read (plugin-spec §13). */
+  lastLog(): string {
+    const text = this.logBuffer.join('\n').trim();
+    this.logBuffer = [];
+    return text;
+  }
+
+  /** `Handle [job=…, remoteServerURL=…, queueId=…, status=…, buildNumber=…, buildUrl=…]` from the last known state. */
+  toString(): string {
+    const s = this.last;
+    if (!s) return `Handle [workflowId=${this.workflowId}]`;
+    return `Handle [job=${s.job}, remoteServerURL=${s.root}, queueId=${s.queueId ?? ''}, ${describeState(s)}, buildNumber=${s.buildNumber ?? 0}, buildUrl=${s.buildUrl ?? ''}]`;
+  }
+
+  /** The state known from the last call, without asking Temporal. */
+  get lastKnownState(): TriggerState | null {
+    return this.last;
+  }
+
+  private async isClosed(): Promise<boolean> {
+    const desc = await this.client.workflow.getHandle(this.workflowId).describe();
+    return desc.status.name !== 'RUNNING';
+  }
+
+  private async input(): Promise<TriggerInput> {
+    const history = await this.client.workflow.getHandle(this.workflowId).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const payload = started?.input?.payloads?.[0];
+    if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
+    const { defaultPayloadConverter } = await import('@temporalio/common');
+    return defaultPayloadConverter.fromPayload(payload) as TriggerInput;
+  }
+
+  private async taskQueue(): Promise<string> {
+    return (await this.client.workflow.getHandle(this.workflowId).describe()).taskQueue;
+  }
+}
+
+export function stateFromFailure(e: unknown): TriggerState | null {
+  if (!(e instanceof WorkflowFailedError)) return null;
+  const cause = e.cause;
+  if (cause instanceof ApplicationFailure && Array.isArray(cause.details) && cause.details[0]) {
+    return cause.details[0] as TriggerState;
+  }
+  return null;
+}
+
+export function toTriggerError(e: unknown, s: TriggerState | null): Error {
+  if (e instanceof WorkflowFailedError) {
+    const cause = e.cause;
+    let inner: unknown = cause;
+    while (inner && !(inner instanceof ApplicationFailure) && (inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
+    if (inner instanceof ApplicationFailure) return new RemoteTriggerError(inner.message, inner.type ?? 'Error', s);
+    if (cause) return new RemoteTriggerError(cause.message, cause.name, s);
+  }
+  if (e instanceof WorkflowNotFoundError) return new RemoteTriggerError(`no trigger with id '${(e as WorkflowNotFoundError).workflowId}'`, 'NotFound', null);
+  return e instanceof Error ? e : new Error(String(e));
+}

@@ -1,0 +1,44 @@
+// Public surface of the Jenkins client. Other modules import from here only.
+export {
+  normaliseRoot,
+  buildJobUrl,
+  isJobUrl,
+  isHttpUrl,
+  rootOfJobUrl,
+  normaliseJobUrl,
+  rebaseOnRoot,
+  queueIdFromLocation,
+  redactUrl,
+} from './urls.js';
+export {
+  JenkinsError,
+  JenkinsHttpError,
+  JenkinsNetworkError,
+  JenkinsTimeoutError,
+  JenkinsTlsError,
+  JenkinsProtocolError,
+  JenkinsUsageError,
+  isRetryableStatus,
+  type JenkinsErrorKind,
+  type RequestSent,
+} from './errors.js';
+export { classifyError } from './classify.js';
+export { extractJenkinsMessage } from './jenkins-message.js';
+export { JenkinsClient, type JenkinsClientOptions } from './client.js';
+export type { JenkinsAuth } from './auth.js';
+export type { Limiter } from './http.js';
+export { MemoryTtlCache, type TtlCache } from './cache.js';
+export type {
+  CrumbEntry,
+  ParameterDefinition,
+  JobInfo,
+  QueueItemState,
+  QueueItemView,
+  TriggerRequest,
+  TriggerResponse,
+  BuildResult,
+  BuildView,
+  BuildSummary,
+  QueueListItem,
+  ConsoleChunk,
+} from './types.js';

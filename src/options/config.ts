@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AuthOptionSchema } from './auth.js';
+import { OptionsError } from './errors.js';
+
+/**
+ * temporal.yaml: the plugin's global "Remote Hosts" list (plugin-spec §1), the credentials
+ * they reference, and where to find Temporal. Secrets are never written in this file either:
+ * a credential names the environment variable or file that holds it.
+ */
+const urlString = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/.{4,}/i.test(v) && !v.includes('$') && URL.canParse(v), 'must be an http(s) URL');
+
+export const RemoteHostSchema = z.strictObject({
+  /** The key that remoteJenkinsName looks up (exact, case-sensitive). */
+  name: z.string().trim().min(1),
+  url: urlString,
+  auth: AuthOptionSchema.optional(),
+  trustAllCertificates: z.boolean().default(false),
+  maxConn: z
+    .number()
+    .int()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Math.min(5, Math.max(1, v)))),
+  hasBuildTokenRootSupport: z.boolean().default(false),
+  useCrumbCache: z.boolean().optional(),
+  useJobInfoCache: z.boolean().optional(),
+  /**
+   * Other origins that may receive this host's credentials when a full job URL points there
+   * (for example the same Jenkins under a second name). By default credentials go only to
+   * the origin of `url`.
+   */
+  credentialOrigins: z.array(urlString).default([]),
+  /** Name of a job parameter that receives the trigger id, used to find the build after a lost answer. */
+  markerParameter: z.string().min(1).optional(),
+});
+export type RemoteHost = z.output<typeof RemoteHostSchema>;
+
+export const CredentialSchema = z
+  .strictObject({
+    username: z.string().min(1).optional(),
+    passwordEnv: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tokenEnv: z.string().min(1).optional(),
+    tokenFile: z.string().min(1).optional(),
+    /** The password is a Jenkins API token: Jenkins then needs no CSRF crumb. */
+    apiToken: z.boolean().default(false),
+  })
+  .refine((c) => [c.passwordEnv, c.passwordFile, c.tokenEnv, c.tokenFile].filter(Boolean).length === 1, {
+    message: 'a credential needs exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile',
+  })
+  .refine((c) => !(c.passwordEnv || c.passwordFile) || c.username, {
+    message: 'a username/password credential needs a username',
+  });
+export type Credential = z.output<typeof CredentialSchema>;
+
+export const ConfigSchema = z.strictObject({
+  temporal: z
+    .strictObject({
+      address: z.string().min(1).optional(),
+      namespace: z.string().min(1).default('default'),
+      taskQueue: z.string().min(1).default('remote-trigger'),
+    })
+    .default({ namespace: 'default', taskQueue: 'remote-trigger' }),
+  stateDir: z.string().min(1).optional(),
+  /** Where workers keep the remote console of triggers with enhancedLogging. Default: <stateDir>/console. */
+  consoleDir: z.string().min(1).optional(),
+  markerParameter: z.string().min(1).default('REMOTE_TRIGGER_ID'),
+  remoteHosts: z
+    .array(RemoteHostSchema)
+    .default([])
+    .superRefine((hosts, ctx) => {
+      const seen = new Set<string>();
+      hosts.forEach((h, i) => {
+        if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate remote host name '${h.name}'` });
+        seen.add(h.name);
+      });
+    }),
+  credentials: z.record(z.string(), CredentialSchema).default({}),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export function parseConfig(data: unknown, source = 'temporal.yaml'): Config {
+  const r = ConfigSchema.safeParse(data ?? {});
+  if (!r.success) throw OptionsError.fromZod(r.error, source);
+  const config = r.data;
+  // Every credentials reference must exist, so a typo fails before anything starts.
+  config.remoteHosts.forEach((h, i) => {
+    const id = h.auth && 'credentials' in h.auth ? h.auth.credentials : undefined;
+    if (id && !config.credentials[id]) {
+      throw new OptionsError(`${source}: remoteHosts[${i}].auth: unknown credentials id '${id}'`, `remoteHosts[${i}].auth.credentials`);
+    }
+  });
+  return config;
+}
+
+export const emptyConfig = (): Config => parseConfig({});
+
+/** Finds and reads the configuration: explicit path, $REMOTE_TRIGGER_CONFIG, ./temporal.yaml, or none. */
+export async function loadConfig(explicitPath?: string, cwd = process.cwd()): Promise<{ config: Config; path: string | null }> {
+  const candidate = explicitPath ?? process.env.REMOTE_TRIGGER_CONFIG ?? path.join(cwd, 'temporal.yaml');
+  const required = Boolean(explicitPath ?? process.env.REMOTE_TRIGGER_CONFIG);
+  if (!existsSync(candidate)) {
+    if (required) throw new OptionsError(`configuration file not found: ${candidate}`, 'config');
+    return { config: emptyConfig(), path: null };
+  }
+  const text = await readFile(candidate, 'utf8');
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new OptionsError(`${candidate}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'config');
+  }
+  return { config: parseConfig(data, path.basename(candidate)), path: candidate };
+}

@@ -1,0 +1,78 @@
+/**
+ * The step's `parameters` in all its forms, reduced to one ordered list of [name, value] pairs.
+ *
+ * Text form ("K=V" lines) follows the plugin (plugin-spec §4.2) with its quirks fixed (§16 #9):
+ * keys are trimmed, a trailing CR is removed, the order written is kept, a duplicate key is an
+ * error instead of a crash, and a line without '=' is an error instead of being dropped
+ * silently (that is how the plugin loses multi-line values, JENKINS-68737). Multi-line values
+ * are supported by the map form only.
+ */
+export type ParameterList = Array<[string, string]>;
+
+export class ParameterError extends Error {
+  override name = 'ParameterError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseParameterText(text: string, field = 'parameters', source = 'text'): ParameterList {
+  const out: ParameterList = [];
+  const seen = new Map<string, number>();
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const where = `${source} line ${i + 1}`;
+    if (eq < 0) {
+      throw new ParameterError(
+        `${field}: ${where} has no '=' ("${trimmed.slice(0, 40)}"). Each line must be NAME=value; ` +
+          `multi-line values are only possible with the map form ({ NAME: "line1\\nline2" }).`,
+        field,
+      );
+    }
+    const key = line.slice(0, eq).trim();
+    if (key === '') throw new ParameterError(`${field}: ${where} has an empty parameter name`, field);
+    const firstLine = seen.get(key);
+    if (firstLine !== undefined) {
+      throw new ParameterError(`${field}: duplicate parameter '${key}' (${source} lines ${firstLine} and ${i + 1})`, field);
+    }
+    seen.set(key, i + 1);
+    out.push([key, line.slice(eq + 1)]);
+  });
+  return out;
+}
+
+export type ScalarValue = string | number | boolean;
+
+export function parameterMapToList(map: Record<string, ScalarValue | null | undefined>, field = 'parameters'): ParameterList {
+  const out: ParameterList = [];
+  for (const [rawKey, value] of Object.entries(map)) {
+    const key = rawKey.trim();
+    if (key === '') throw new ParameterError(`${field}: empty parameter name`, field);
+    if (value === null || value === undefined) {
+      throw new ParameterError(`${field}: parameter '${key}' has no value (use "" for an empty value)`, field);
+    }
+    if (out.some(([k]) => k === key)) throw new ParameterError(`${field}: duplicate parameter '${key}'`, field);
+    out.push([key, String(value)]);
+  }
+  return out;
+}
+
+/** Replaces the values of secret parameters for log output. */
+export function maskParameters(params: ParameterList, secretNames: readonly string[]): ParameterList {
+  if (secretNames.length === 0) return params;
+  const secret = new Set(secretNames);
+  return params.map(([k, v]) => [k, secret.has(k) ? '****' : v]);
+}
+
+export function formatParameters(params: ParameterList, secretNames: readonly string[] = []): string {
+  return `{${maskParameters(params, secretNames)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}}`;
+}

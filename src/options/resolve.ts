@@ -1,0 +1,101 @@
+import { buildJobUrl, isHttpUrl, isJobUrl, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/index.js';
+import { type AuthRef, toAuthRef } from './auth.js';
+import type { Config, RemoteHost } from './config.js';
+import { OptionsError } from './errors.js';
+import type { StepOptions } from './step-options.js';
+
+/** Where a trigger goes and how it authenticates: everything the worker needs except secrets. */
+export interface Target {
+  root: string;
+  jobUrl: string;
+  /** The remote host entry of temporal.yaml that was used, if any. */
+  hostName: string | null;
+  auth: AuthRef;
+  /** Where the auth came from, for the plugin's "Using job-level/globally defined ..." line. */
+  authSource: 'job' | 'host' | 'none';
+  trustAllCertificates: boolean;
+  maxConn: number;
+  buildTokenRoot: boolean;
+  markerParameter: string;
+}
+
+/**
+ * The plugin's evaluateEffectiveRemoteHost + generateJobUrl (plugin-spec §3): full job URL >
+ * remoteJenkinsUrl > named host, with its messages. Trailing slashes are normalised (quirk 13).
+ * Credentials of a named host go only to that host's origin (or origins it lists).
+ */
+export function resolveTarget(opts: StepOptions, config: Config): Target {
+  const host = opts.remoteJenkinsName ? config.remoteHosts.find((h) => h.name === opts.remoteJenkinsName) : undefined;
+  if (opts.remoteJenkinsUrl && !isHttpUrl(opts.remoteJenkinsUrl)) {
+    throw new OptionsError(
+      `The 'Override remote host URL' parameter value (remoteJenkinsUrl: '${opts.remoteJenkinsUrl}') is no valid URL`,
+      'remoteJenkinsUrl',
+    );
+  }
+
+  let root: string;
+  let jobUrl: string;
+  if (isJobUrl(opts.job)) {
+    jobUrl = normaliseJobUrl(opts.job);
+    root = normaliseRoot(rootOfJobUrl(jobUrl));
+  } else if (isHttpUrl(opts.job)) {
+    throw new OptionsError(`Expected '/job/' element in job URL but was: ${opts.job}`, 'job');
+  } else {
+    if (opts.remoteJenkinsUrl) root = normaliseRoot(opts.remoteJenkinsUrl);
+    else if (host) root = normaliseRoot(host.url);
+    else if (!opts.remoteJenkinsName) throw new OptionsError('Configuration of the remote Jenkins host is missing.', 'remoteJenkinsName');
+    else throw unknownHost(opts.remoteJenkinsName);
+    try {
+      jobUrl = buildJobUrl(root, opts.job);
+    } catch (e) {
+      throw new OptionsError(`job: ${(e as Error).message}`, 'job');
+    }
+  }
+  if (opts.remoteJenkinsName && !host && !opts.remoteJenkinsUrl && !isJobUrl(opts.job)) throw unknownHost(opts.remoteJenkinsName);
+
+  const jobAuth = toAuthRef(opts.auth);
+  let auth: AuthRef = { kind: 'none' };
+  let authSource: Target['authSource'] = 'none';
+  if (jobAuth.kind !== 'null') {
+    auth = jobAuth;
+    authSource = 'job';
+  } else if (host?.auth && credentialsMayGo(host, root)) {
+    auth = toAuthRef(host.auth);
+    if (auth.kind === 'null') auth = { kind: 'none' };
+    authSource = auth.kind === 'none' ? 'none' : 'host';
+  }
+  checkCredentialIds(auth, config);
+
+  // The job-level flag wins only with overrideTrustAllCertificates (plugin-spec §2).
+  const trustAllCertificates = opts.overrideTrustAllCertificates ? opts.trustAllCertificates : (host?.trustAllCertificates ?? false);
+  return {
+    root,
+    jobUrl,
+    hostName: host?.name ?? null,
+    auth,
+    authSource,
+    trustAllCertificates,
+    maxConn: host?.maxConn ?? opts.maxConn,
+    buildTokenRoot: host?.hasBuildTokenRootSupport ?? false,
+    markerParameter: host?.markerParameter ?? config.markerParameter,
+  };
+}
+
+function unknownHost(name: string): OptionsError {
+  return new OptionsError(
+    `Could get remote host with ID '${name}' configured in Jenkins global configuration. Please check your global configuration.`,
+    'remoteJenkinsName',
+  );
+}
+
+function credentialsMayGo(host: RemoteHost, root: string): boolean {
+  const origin = new URL(root).origin;
+  return [host.url, ...host.credentialOrigins].some((u) => new URL(u).origin === origin);
+}
+
+export function checkCredentialIds(auth: AuthRef, config: Config, field = 'auth'): void {
+  const id = auth.kind === 'credentials' ? auth.credentials : 'secret' in auth && 'credentials' in auth.secret ? auth.secret.credentials : undefined;
+  if (id !== undefined && !config.credentials[id]) {
+    throw new OptionsError(`${field}: unknown credentials id '${id}' (define it under 'credentials:' in temporal.yaml)`, `${field}.credentials`);
+  }
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { AuthOptionSchema, SecretRefSchema } from './auth.js';
+
+/**
+ * The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
+ * (plugin-spec §2, step reference page). A Jenkinsfile call moves here unchanged, except that
+ * secrets become references (see auth.ts). Options users keep asking for (plugin-spec §17)
+ * are added at the end.
+ */
+export const RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'] as const;
+export type RemoteResult = (typeof RESULTS)[number];
+
+const optionalTrimmed = z
+  .string()
+  .optional()
+  .nullable()
+  .transform((v) => (v == null || v.trim() === '' ? undefined : v.trim()));
+
+/** Integer with the plugin's "out of range → default" normalisation. */
+const intWithFallback = (fallback: number, min: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .optional()
+    .transform((v) => (v === undefined || v < min ? fallback : v));
+
+const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+export const ParametersOptionSchema = z.union([
+  z.string(),
+  z.record(z.string(), ScalarSchema),
+  // The snippet generator's MapParameters(parameters: [MapParameter(name:, value:)]) form.
+  z.strictObject({
+    parameters: z.array(z.strictObject({ name: z.string(), value: ScalarSchema })),
+  }),
+  // FileParameters(filePath: '...')
+  z.strictObject({ filePath: z.string().min(1) }),
+]);
+
+export const StepOptionsSchema = z.strictObject({
+  job: z
+    .string({ error: "Parameter 'Remote Job Name or URL' ('job' variable in Pipeline) not specified." })
+    .trim()
+    .min(1, "Parameter 'Remote Job Name or URL' ('job' variable in Pipeline) not specified."),
+  remoteJenkinsName: optionalTrimmed,
+  remoteJenkinsUrl: optionalTrimmed,
+  auth: AuthOptionSchema.optional(),
+  /** The job's "Trigger builds remotely" token: a reference, or "" for none. */
+  token: z
+    .union([
+      z.literal(''),
+      SecretRefSchema,
+      z.string().refine(() => false, {
+        message:
+          'a literal job token would be stored in Temporal history; use { env: "VAR" }, { file: "path" } or { credentials: "id" } (CLI: --token-env VAR)',
+      }),
+    ])
+    .optional(),
+  parameters: ParametersOptionSchema.optional(),
+  /** Deprecated in the plugin; same as parameters: { filePath }. */
+  parameterFile: optionalTrimmed,
+  /** Legacy (plugin ≤ 3.1.5): when true, a string `parameters` is a file path. */
+  loadParamsFromFile: z.boolean().optional(),
+  blockBuildUntilComplete: z.boolean().default(true),
+  /** Seconds between build polls while RUNNING; ≤ 0 becomes 10, as in the plugin. */
+  pollInterval: intWithFallback(10, 1),
+  abortTriggeredJob: z.boolean().default(false),
+  preventRemoteBuildQueue: z.boolean().default(false),
+  shouldNotFailBuild: z.boolean().default(false),
+  enhancedLogging: z.boolean().default(false),
+  /** Concurrent HTTP calls per remote host, clamped to 1..5 as in the plugin. */
+  maxConn: z
+    .number()
+    .int('must be a whole number')
+    .optional()
+    .transform((v) => Math.min(5, Math.max(1, v ?? 1))),
+  trustAllCertificates: z.boolean().default(false),
+  overrideTrustAllCertificates: z.boolean().default(false),
+  useCrumbCache: z.boolean().default(false),
+  useJobInfoCache: z.boolean().default(false),
+  disabled: z.boolean().default(false),
+  /** Milliseconds; < 1000 becomes the default, as in the plugin. */
+  httpGetReadTimeout: intWithFallback(10_000, 1000),
+  httpPostReadTimeout: intWithFallback(30_000, 1000),
+
+  // ---- additions (plugin-spec §17) ----
+  /** Overall limit in seconds for the whole trigger (queue + build). None by default, like the plugin. */
+  timeout: z.number().positive('must be a positive number of seconds').optional(),
+  /** Seconds between queue polls; default min(pollInterval, 30). Capped at 30 because Jenkins forgets left items after 5 min. */
+  queuePollInterval: z.number().int().positive().max(30, 'must be at most 30 seconds').optional(),
+  /** Results that count as passing; the plugin's fixed set is SUCCESS and UNSTABLE. */
+  passingResults: z.array(z.enum(RESULTS)).min(1).default(['SUCCESS', 'UNSTABLE']),
+  /** Parameter names whose values are masked in every log line. */
+  secretParameters: z.array(z.string()).default([]),
+});
+
+export type StepOptionsInput = z.input<typeof StepOptionsSchema>;
+export type StepOptions = z.output<typeof StepOptionsSchema>;

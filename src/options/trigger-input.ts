@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SecretRef } from './auth.js';
+import type { Config } from './config.js';
+import { OptionsError } from './errors.js';
+import { type ParameterList, ParameterError, parameterMapToList, parseParameterText } from './parameters.js';
+import { type Target, checkCredentialIds, resolveTarget } from './resolve.js';
+import { type RemoteResult, type StepOptions, type StepOptionsInput, StepOptionsSchema } from './step-options.js';
+
+/**
+ * The workflow's input: validated options with parameters read and the target resolved.
+ * It holds no secret (only references), because it is stored in Temporal history.
+ */
+export interface TriggerInput {
+  triggerId: string;
+  /** `job` as the caller wrote it (Handle.getConfiguredJobNameOrUrl). */
+  job: string;
+  target: Target;
+  parameters: ParameterList;
+  token: SecretRef | null;
+  blockBuildUntilComplete: boolean;
+  pollIntervalSeconds: number;
+  queuePollIntervalSeconds: number;
+  abortTriggeredJob: boolean;
+  preventRemoteBuildQueue: boolean;
+  shouldNotFailBuild: boolean;
+  enhancedLogging: boolean;
+  useCrumbCache: boolean;
+  useJobInfoCache: boolean;
+  disabled: boolean;
+  httpGetReadTimeoutMs: number;
+  httpPostReadTimeoutMs: number;
+  timeoutSeconds: number | null;
+  passingResults: RemoteResult[];
+  secretParameters: string[];
+}
+
+export function parseStepOptions(raw: unknown): StepOptions {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new OptionsError('options must be an object with the step\'s option names', '');
+  }
+  const r = StepOptionsSchema.safeParse(raw);
+  if (!r.success) throw OptionsError.fromZod(r.error);
+  return r.data;
+}
+
+/** Validates everything a trigger needs before anything is started or sent. */
+export async function buildTriggerInput(
+  raw: StepOptionsInput | unknown,
+  ctx: { config: Config; triggerId: string; cwd?: string },
+): Promise<TriggerInput> {
+  const opts = parseStepOptions(raw);
+  const target = resolveTarget(opts, ctx.config);
+  const parameters = await readParameters(opts, ctx.cwd ?? process.cwd());
+  const token = typeof opts.token === 'object' ? opts.token : null;
+  if (token) checkCredentialIds({ kind: 'bearer', secret: token }, ctx.config, 'token');
+  return {
+    triggerId: ctx.triggerId,
+    job: opts.job,
+    target,
+    parameters,
+    token,
+    blockBuildUntilComplete: opts.blockBuildUntilComplete,
+    pollIntervalSeconds: opts.pollInterval,
+    queuePollIntervalSeconds: opts.queuePollInterval ?? Math.min(30, opts.pollInterval),
+    abortTriggeredJob: opts.abortTriggeredJob,
+    preventRemoteBuildQueue: opts.preventRemoteBuildQueue,
+    shouldNotFailBuild: opts.shouldNotFailBuild,
+    enhancedLogging: opts.enhancedLogging,
+    useCrumbCache: opts.useCrumbCache,
+    useJobInfoCache: opts.useJobInfoCache,
+    disabled: opts.disabled,
+    httpGetReadTimeoutMs: opts.httpGetReadTimeout,
+    httpPostReadTimeoutMs: opts.httpPostReadTimeout,
+    timeoutSeconds: opts.timeout ?? null,
+    passingResults: opts.passingResults,
+    secretParameters: opts.secretParameters,
+  };
+}
+
+async function readParameters(opts: StepOptions, cwd: string): Promise<ParameterList> {
+  try {
+    const p = opts.parameters;
+    if (opts.parameterFile) {
+      if (p !== undefined) throw new ParameterError('give either parameters or parameterFile, not both', 'parameterFile');
+      return await readParameterFile(opts.parameterFile, cwd, 'parameterFile');
+    }
+    if (p === undefined) return [];
+    if (typeof p === 'string') {
+      // The plugin's rule (§4.1): a string with '=' or a newline is K=V text, otherwise a file path.
+      if (p.trim() === '') return [];
+      if (!opts.loadParamsFromFile && (p.includes('=') || p.includes('\n'))) return parseParameterText(p);
+      return await readParameterFile(p.trim(), cwd, 'parameters');
+    }
+    if ('filePath' in p && typeof p.filePath === 'string') return await readParameterFile(p.filePath, cwd, 'parameters.filePath');
+    if ('parameters' in p && Array.isArray(p.parameters)) {
+      return parameterMapToList(Object.fromEntries(p.parameters.map((e) => [e.name, e.value])));
+    }
+    return parameterMapToList(p as Record<string, string | number | boolean>);
+  } catch (e) {
+    if (e instanceof ParameterError) throw new OptionsError(e.message, e.field);
+    throw e;
+  }
+}
+
+async function readParameterFile(file: string, cwd: string, field: string): Promise<ParameterList> {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (e) {
+    // The plugin only warns and goes on without parameters; a missing file is almost always a
+    // mistake, so here it stops before anything is triggered.
+    throw new OptionsError(`${field}: cannot read parameter file ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, field);
+  }
+  return parseParameterText(text, field, path.basename(full));
+}

@@ -1,0 +1,67 @@
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { Config } from '../options/config.js';
+import { ensureEmbeddedServer, NoTemporalCliError } from './embedded-server.js';
+
+/**
+ * Where Temporal is. With TEMPORAL_ADDRESS, a temporal.toml profile (@temporalio/envconfig) or
+ * `temporal.address` in temporal.yaml, that cluster is used and a separate `remote-trigger
+ * worker` does the work. Otherwise the embedded default: a local dev server in the state
+ * directory and an in-process worker.
+ */
+export interface TemporalTarget {
+  mode: 'embedded' | 'external';
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  connectionOptions: Record<string, unknown>;
+  /** For the embedded mode without a `temporal` binary: the SDK-managed server to tear down. */
+  teardown?: () => Promise<void>;
+}
+
+export async function resolveTemporal(config: Config, dir: string, log: (line: string) => void = () => {}): Promise<TemporalTarget> {
+  const env = loadClientConnectConfig({});
+  const conn = (env.connectionOptions ?? {}) as Record<string, unknown> & { address?: string };
+  const address = conn.address ?? config.temporal.address;
+  const namespace = env.namespace ?? config.temporal.namespace;
+  const taskQueue = process.env.REMOTE_TRIGGER_TASK_QUEUE ?? config.temporal.taskQueue;
+  if (address) return { mode: 'external', address, namespace, taskQueue, connectionOptions: { ...conn, address } };
+
+  try {
+    const server = await ensureEmbeddedServer(dir, log);
+    return { mode: 'embedded', address: server.address, namespace: 'default', taskQueue, connectionOptions: { address: server.address } };
+  } catch (e) {
+    if (!(e instanceof NoTemporalCliError)) throw e;
+    return await sdkDownloadedServer(dir, taskQueue, log);
+  }
+}
+
+/**
+ * No `temporal` binary here: let the SDK download the dev server (needs internet). It lives as
+ * long as this process; its database file still persists triggers across invocations.
+ */
+async function sdkDownloadedServer(dir: string, taskQueue: string, log: (line: string) => void): Promise<TemporalTarget> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  log('No `temporal` CLI found; letting the Temporal SDK download the dev server (needs internet access)…');
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download', downloadDir: `${dir}/bin` },
+        dbFilename: `${dir}/temporal.sqlite`,
+        ip: '127.0.0.1',
+        log: { format: 'pretty', level: 'warn' },
+      },
+    });
+    const address = env.address;
+    return {
+      mode: 'embedded',
+      address,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      connectionOptions: { address },
+      teardown: () => env.teardown(),
+    };
+  } catch (e) {
+    const { HOW_TO_GET_TEMPORAL } = await import('./cli-path.js');
+    throw new Error(`${HOW_TO_GET_TEMPORAL}\n(The SDK download failed too: ${(e as Error).message})`);
+  }
+}

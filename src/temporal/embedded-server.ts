@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { findTemporalCli } from './cli-path.js';
+
+/**
+ * The embedded default (DESIGN decision 6): a local Temporal dev server whose SQLite file lives
+ * in the state directory, started detached so that `trigger`, `status`, `wait` and `abort` run
+ * from separate invocations share it, and a trigger survives its CLI being killed.
+ */
+export interface EmbeddedServer {
+  address: string;
+  /** Null when an already running server was reused. */
+  pid: number | null;
+  startedNow: boolean;
+}
+
+interface ServerRecord {
+  pid: number;
+  port: number;
+  cli: string;
+}
+
+export const SEARCH_ATTRIBUTES = ['RemoteJob=Keyword', 'RemoteStatus=Keyword'];
+
+export async function ensureEmbeddedServer(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+  mkdirSync(dir, { recursive: true });
+  const recordPath = path.join(dir, 'server.json');
+  const existing = readRecord(recordPath);
+  if (existing && (await isListening(existing.port))) return { address: `127.0.0.1:${existing.port}`, pid: null, startedNow: false };
+
+  // Two CLIs starting at once must not start two servers on one database.
+  const release = await acquireLock(path.join(dir, 'server.lock'));
+  try {
+    const again = readRecord(recordPath);
+    if (again && (await isListening(again.port))) return { address: `127.0.0.1:${again.port}`, pid: null, startedNow: false };
+
+    const cli = findTemporalCli();
+    if (!cli) throw new NoTemporalCliError();
+    const port = again?.port ?? (await freePort());
+    const logFd = openSync(path.join(dir, 'server.log'), 'a');
+    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
+    for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', sa);
+    const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    child.unref();
+    writeFileSync(recordPath, JSON.stringify({ pid: child.pid ?? 0, port, cli } satisfies ServerRecord));
+    log(`Starting local Temporal dev server on 127.0.0.1:${port} (data: ${dir})`);
+    const deadline = Date.now() + 60_000;
+    while (!(await isListening(port))) {
+      if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}; see ${path.join(dir, 'server.log')}`);
+      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not listen on port ${port} within 60 s; see ${path.join(dir, 'server.log')}`);
+      await delay(200);
+    }
+    return { address: `127.0.0.1:${port}`, pid: child.pid ?? null, startedNow: true };
+  } finally {
+    release();
+  }
+}
+
+/** Stops the embedded server of a state directory, if one runs. */
+export function stopEmbeddedServer(dir: string): boolean {
+  const rec = readRecord(path.join(dir, 'server.json'));
+  if (!rec) return false;
+  try {
+    process.kill(rec.pid, 'SIGTERM');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class NoTemporalCliError extends Error {
+  override name = 'NoTemporalCliError';
+}
+
+function readRecord(p: string): ServerRecord | null {
+  try {
+    return JSON.parse(readFileSync(p, 'utf8')) as ServerRecord;
+  } catch {
+    return null;
+  }
+}
+
+export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function acquireLock(file: string): Promise<() => void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A lock left by a dead process is stale.
+      const holder = Number(readFileSync(file, 'utf8') || 0);
+      if (holder && !alive(holder)) rmSync(file, { force: true });
+      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${file}`);
+      else await delay(200);
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { ConsoleStore, createActivities } from './activities/index.js';
+import { type Config, loadConfig } from './options/config.js';
+import { resolveTemporal } from './temporal/connect.js';
+import { stateDir } from './temporal/state-dir.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The workflow code: the pre-built bundle when there is one (dist/), else the sources. */
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = path.join(here, 'workflow-bundle.js');
+  if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  const js = path.join(here, 'workflows', 'index.js');
+  return { workflowsPath: existsSync(js) ? js : path.join(here, 'workflows', 'index.ts') };
+}
+
+/** Bundles the workflow code once (tests and benchmarks share one bundle across workers). */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  const src = workflowSource();
+  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, logger: quietBundlerLogger });
+  const { readFile } = await import('node:fs/promises');
+  return { code: await readFile((src.workflowBundle as { codePath: string }).codePath, 'utf8') };
+}
+
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    process.stderr.write(`[bundler] ${message}\n`);
+  },
+  error(message: string) {
+    process.stderr.write(`[bundler] ${message}\n`);
+  },
+};
+
+export interface TriggerWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  config: Config;
+  /** Where remote console output of enhancedLogging triggers is kept. */
+  consoleDir: string;
+  env?: NodeJS.ProcessEnv;
+  onConsole?: (triggerId: string, text: string) => void;
+  workflowBundle?: { code: string };
+  /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Worker> {
+  const activities = createActivities({
+    config: o.config,
+    env: o.env ?? process.env,
+    consoleStore: new ConsoleStore(o.consoleDir),
+    onConsole: o.onConsole,
+  });
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace ?? 'default',
+    taskQueue: o.taskQueue,
+    activities,
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
+    // Long watchers hold an activity slot each for the whole build (temporal-notes §7).
+    maxConcurrentActivityTaskExecutions: 500,
+    ...o.workerOptions,
+  });
+}
+
+/** `remote-trigger worker`: runs until SIGINT/SIGTERM against the configured Temporal. */
+export async function runWorkerMain(opts: { configPath?: string; echoConsole?: boolean } = {}): Promise<void> {
+  const { config } = await loadConfig(opts.configPath);
+  const dir = stateDir(process.env, config.stateDir);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const temporal = await resolveTemporal(config, dir, log);
+  const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  const worker = await createTriggerWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    config,
+    consoleDir: config.consoleDir ?? path.join(dir, 'console'),
+    onConsole: opts.echoConsole === false ? undefined : (id, text) => echoConsole(id, text),
+  });
+  log(`remote-trigger worker: task queue '${temporal.taskQueue}' on ${temporal.address} (${temporal.mode})`);
+  await worker.run();
+  await connection.close();
+  await temporal.teardown?.();
+}
+
+const partialLines = new Map<string, string>();
+/** Prefixes each complete remote console line with its trigger id on the worker's stdout. */
+function echoConsole(id: string, text: string): void {
+  const buffered = (partialLines.get(id) ?? '') + text;
+  const lines = buffered.split('\n');
+  partialLines.set(id, lines.pop() ?? '');
+  for (const line of lines) process.stdout.write(`[${id}] ${line}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runWorkerMain().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(3);
+  });
+}

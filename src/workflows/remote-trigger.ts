@@ -1,0 +1,213 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
+import { FailureTypes } from '../activities/types.js';
+import type { TriggerInput } from '../options/trigger-input.js';
+import { abortSignal, abortUpdate, stateQuery } from './messages.js';
+import type { TriggerState } from './state.js';
+
+/**
+ * One remote trigger, from job metadata to the final result (plugin-spec §9).
+ *
+ * History stays flat however long the build runs (DESIGN decision 1): waiting in the queue and
+ * watching the build are each ONE long, heartbeating activity, so a 24 h build costs the same
+ * handful of events as a 5 s one. The trigger POST runs in a non-cancellable scope so that an
+ * abort can never lose the queue id it returns, and it is never blindly re-sent (decision 2,
+ * see activities/trigger.ts).
+ */
+export async function remoteTrigger(input: TriggerInput): Promise<TriggerState> {
+  const st: TriggerState = {
+    triggerId: input.triggerId,
+    job: input.job,
+    jobUrl: input.target.jobUrl,
+    root: input.target.root,
+    jobName: null,
+    jobFullName: null,
+    jobDisplayName: null,
+    jobFullDisplayName: null,
+    parameterized: null,
+    status: 'NOT_TRIGGERED',
+    result: 'NOT_BUILT',
+    queueId: null,
+    buildNumber: null,
+    buildUrl: null,
+    passed: null,
+    abort: null,
+    error: null,
+    blockBuildUntilComplete: input.blockBuildUntilComplete,
+    shouldNotFailBuild: input.shouldNotFailBuild,
+    passingResults: input.passingResults,
+  };
+  const acts = activitiesFor(input);
+  const main = new CancellationScope();
+  let abortDone = false;
+
+  const requestAbort = (reason: string, by: NonNullable<TriggerState['abort']>['by']) => {
+    if (st.abort || st.status === 'FINISHED') return;
+    st.abort = { reason, by };
+    main.cancel();
+  };
+  setHandler(stateQuery, () => st);
+  setHandler(abortSignal, (reason) => requestAbort(reason || 'abort requested', 'signal'));
+  setHandler(
+    abortUpdate,
+    async (reason) => {
+      requestAbort(reason || 'abort requested', 'update');
+      await condition(() => abortDone || st.status === 'FINISHED');
+      return st;
+    },
+    { description: 'Abort the trigger and return once the remote queue item is cancelled or the build stopped.' },
+  );
+
+  if (input.disabled) {
+    log.info('remote trigger step was disabled. skipping...');
+    return st;
+  }
+  if (input.timeoutSeconds !== null) {
+    // Overall timeout (plugin-spec §17: users wrap the step in timeout {}). Runs in the root
+    // scope so it is not cancelled with `main`.
+    void sleep(input.timeoutSeconds * 1000).then(() => {
+      if (st.status !== 'FINISHED' && !st.abort) {
+        st.error = { type: FailureTypes.Timeout, message: `the trigger did not finish within ${input.timeoutSeconds} s` };
+        requestAbort('timeout', 'timeout');
+      }
+    });
+  }
+
+  try {
+    await main.run(async () => {
+      const job = await acts.short.inspectJob(input);
+      Object.assign(st, {
+        jobUrl: job.jobUrl,
+        jobName: job.name,
+        jobFullName: job.fullName,
+        jobDisplayName: job.displayName,
+        jobFullDisplayName: job.fullDisplayName,
+        parameterized: job.parameterized,
+      });
+      if (input.preventRemoteBuildQueue) await acts.long.waitUntilJobIdle(input, job);
+
+      const triggered = await CancellationScope.nonCancellable(() => acts.trigger.triggerBuild(input, job));
+      st.status = 'QUEUED';
+      st.queueId = triggered.queueId;
+
+      const build = triggered.build ?? (await acts.long.awaitBuildStart(input, triggered.queueId));
+      markRunning(st, build);
+
+      const finished = await acts.long.watchBuild(input, build);
+      finish(st, finished.result);
+    });
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Only abort the remote side when asked to: an explicit abort always, a workflow
+      // cancellation or timeout only with abortTriggeredJob (plugin-spec §11).
+      const cancelledByTemporal = !st.abort;
+      if (cancelledByTemporal) st.abort = { reason: 'workflow cancelled', by: 'cancel' };
+      const abortRemote = st.abort!.by === 'signal' || st.abort!.by === 'update' || input.abortTriggeredJob;
+      if (abortRemote && st.status !== 'FINISHED') {
+        await CancellationScope.nonCancellable(async () => {
+          const outcome = await acts.short.abortRemote(input, { queueId: st.queueId, build: buildOf(st) });
+          if (outcome.build) markRunning(st, outcome.build);
+          if (outcome.action === 'cancelled-queue-item') finish(st, 'NOT_BUILT');
+          else if (outcome.result) finish(st, outcome.result);
+          log.info(`abort: ${outcome.action}`, { queueId: st.queueId, buildUrl: st.buildUrl });
+        });
+      }
+      abortDone = true;
+      if (cancelledByTemporal) throw err;
+      if (st.abort!.by === 'timeout') throw failure(st, FailureTypes.Timeout, st.error!.message);
+    } else {
+      const { type, message } = describeError(err);
+      st.error = { type, message };
+      abortDone = true;
+      if (type === FailureTypes.QueueItemCancelled) finish(st, 'NOT_BUILT');
+      // shouldNotFailBuild also covers a failed trigger (plugin quirk 11, decided): the handle
+      // comes back NOT_TRIGGERED instead of failing. Metadata and host errors always fail.
+      const tolerated =
+        input.shouldNotFailBuild && (st.status !== 'NOT_TRIGGERED' || (st.jobName !== null && type !== FailureTypes.CredentialsMissing));
+      if (!tolerated) throw failure(st, type, message);
+      return st;
+    }
+  }
+
+  if (st.status === 'FINISHED' && !st.passed && !input.shouldNotFailBuild) {
+    throw failure(st, FailureTypes.RemoteBuildFailed, `The remote job did not succeed. (${st.result})`);
+  }
+  return st;
+}
+
+/**
+ * Reads an archived file of a finished (or running) build through the worker, so callers need
+ * no Jenkins credentials (Handle.readJsonFileFromBuildArchive).
+ */
+export async function readBuildArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }> {
+  const { readArtifact } = proxyActivities<RemoteTriggerActivities>({
+    startToCloseTimeout: req.httpGetReadTimeoutMs + 30_000,
+    retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 4 },
+  });
+  return readArtifact(req);
+}
+
+function activitiesFor(input: TriggerInput) {
+  const retryShort = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 };
+  // Long watchers heartbeat from a timer, independent of the poll interval, so a dead worker
+  // is noticed within this timeout and the activity resumes elsewhere from its last cursor.
+  const heartbeatTimeout = Math.min(60_000, Math.max(10_000, 2 * input.pollIntervalSeconds * 1000));
+  return {
+    short: proxyActivities<RemoteTriggerActivities>({
+      startToCloseTimeout: input.httpGetReadTimeoutMs * 3 + 30_000,
+      retry: retryShort,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+    trigger: proxyActivities<RemoteTriggerActivities>({
+      // Crumb + POST + (after a lost answer) the recovery look-up, all in one attempt.
+      startToCloseTimeout: input.httpPostReadTimeoutMs + input.httpGetReadTimeoutMs * 4 + 10_000,
+      retry: retryShort,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+    long: proxyActivities<RemoteTriggerActivities>({
+      startToCloseTimeout: '30 days',
+      heartbeatTimeout,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+  };
+}
+
+function markRunning(st: TriggerState, build: BuildRef): void {
+  st.status = 'RUNNING';
+  st.result = 'NOT_BUILT';
+  st.buildNumber = build.buildNumber;
+  st.buildUrl = build.buildUrl;
+}
+
+function finish(st: TriggerState, result: TriggerState['result']): void {
+  st.status = 'FINISHED';
+  st.result = result;
+  st.passed = st.passingResults.includes(result);
+}
+
+function buildOf(st: TriggerState): BuildRef | null {
+  return st.buildNumber !== null && st.buildUrl !== null ? { buildNumber: st.buildNumber, buildUrl: st.buildUrl } : null;
+}
+
+function describeError(err: unknown): { type: string; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+  if (cause instanceof Error) return { type: cause.name, message: cause.message };
+  return { type: 'Error', message: String(cause) };
+}
+
+function failure(st: TriggerState, type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [st] });
+}

@@ -1,0 +1,43 @@
+import type { RemoteResult } from '../options/step-options.js';
+
+/** The plugin's RemoteBuildStatus (plugin-spec §8). */
+export type BuildStatus = 'NOT_TRIGGERED' | 'QUEUED' | 'RUNNING' | 'FINISHED';
+export type { RemoteResult };
+
+/**
+ * What a handle knows about one trigger at any moment; the workflow keeps it and answers the
+ * `state` query with it. Small and free of log text and secrets (it ends up in history as
+ * the workflow result).
+ */
+export interface TriggerState {
+  triggerId: string;
+  /** `job` as configured by the caller. */
+  job: string;
+  jobUrl: string;
+  root: string;
+  /** From the remote job's metadata, null until it was read (fixes plugin quirk 5). */
+  jobName: string | null;
+  jobFullName: string | null;
+  jobDisplayName: string | null;
+  jobFullDisplayName: string | null;
+  parameterized: boolean | null;
+  status: BuildStatus;
+  /** NOT_BUILT until FINISHED. */
+  result: RemoteResult;
+  queueId: number | null;
+  buildNumber: number | null;
+  buildUrl: string | null;
+  /** True when FINISHED with a passing result; null before. */
+  passed: boolean | null;
+  /** Set when an abort was asked for (signal, update, workflow cancellation or timeout). */
+  abort: { reason: string; by: 'signal' | 'update' | 'cancel' | 'timeout' } | null;
+  /** Why the trigger failed, if it did (an HTTP error, a cancelled queue item, a timeout …). */
+  error: { type: string; message: string } | null;
+  blockBuildUntilComplete: boolean;
+  shouldNotFailBuild: boolean;
+  passingResults: RemoteResult[];
+}
+
+export function describeState(s: Pick<TriggerState, 'status' | 'result'>): string {
+  return s.status === 'FINISHED' ? `status=FINISHED, result=${s.result}` : `status=${s.status}`;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { EmulatorScenario } from '../../src/emulator/index.js';
+import { getJson, http, post, queueIdOf, startEmulator, until } from './helpers.js';
+
+const base: EmulatorScenario = { csrf: { enabled: false }, jobs: [] };
+
+async function itemJson(url: string, id: number): Promise<Record<string, any> | undefined> {
+  const res = await http(`${url}/queue/item/${id}/api/json`);
+  if (res.status === 404) return undefined;
+  assert.equal(res.status, 200);
+  return (await res.json()) as Record<string, any>;
+}
+
+test('life cycle: waiting -> left without executable -> left with executable -> 404 after expiry', async (t) => {
+  const emu = await startEmulator(t, {
+    ...base,
+    jobs: [{ name: 'nightly', quietPeriodMs: 150, build: { durationMs: 100 } }],
+    leftItemNoExecutableMs: 150,
+    leftItemExpiryMs: 800,
+  });
+  const id = queueIdOf(await post(`${emu.url}/job/nightly/build`));
+  assert.equal(id, 100);
+  const waiting = await itemJson(emu.url, id);
+  assert.equal(waiting?._class, 'hudson.model.Queue$WaitingItem');
+  assert.equal(typeof waiting?.timestamp, 'number');
+  assert.equal(waiting?.params, '');
+
+  const starting = await until(async () => {
+    const item = await itemJson(emu.url, id);
+    return item?._class === 'hudson.model.Queue$LeftItem' ? item : undefined;
+  }, 'LeftItem');
+  // The first LeftItem poll can land after the build appeared, but normally sees the gap.
+  if (starting.executable === null) {
+    assert.equal(starting.cancelled, false);
+    assert.equal(starting.why, null);
+  }
+  const left = await until(async () => {
+    const item = await itemJson(emu.url, id);
+    return item?.executable ? item : undefined;
+  }, 'executable');
+  assert.deepEqual(left.executable, {
+    _class: 'hudson.model.FreeStyleBuild',
+    number: 1,
+    url: `${emu.url}/job/nightly/1/`,
+  });
+  const build = await getJson(`${left.executable.url}api/json`);
+  assert.equal(build.queueId, id);
+  assert.equal(build.id, '1');
+
+  await until(async () => ((await itemJson(emu.url, id)) === undefined ? true : undefined), 'expiry 404');
+  // The build keeps its queueId, the fallback clients use once the item expired.
+  const job = await getJson(`${emu.url}/job/nightly/api/json`);
+  assert.equal(job.builds[0].queueId, id);
+});
+
+test('blocked while a non-concurrent build runs; buildable when executors are busy', async (t) => {
+  const emu = await startEmulator(t, {
+    ...base,
+    executors: 1,
+    jobs: [
+      { name: 'serial', build: { durationMs: 400 } },
+      { name: 'other', build: { durationMs: 50 } },
+    ],
+    leftItemNoExecutableMs: 0,
+  });
+  await post(`${emu.url}/job/serial/build`);
+  await until(() => (emu.builds('serial')[0]?.building ? true : undefined), 'first build running');
+  const blockedId = queueIdOf(await post(`${emu.url}/job/serial/build`));
+  const buildableId = queueIdOf(await post(`${emu.url}/job/other/build`));
+
+  const blocked = await until(async () => {
+    const item = await itemJson(emu.url, blockedId);
+    return item?.blocked ? item : undefined;
+  }, 'BlockedItem');
+  assert.equal(blocked._class, 'hudson.model.Queue$BlockedItem');
+  assert.match(blocked.why, /^Build #1 is already in progress \(ETA: .+\)$/);
+  assert.equal(typeof blocked.buildableStartMilliseconds, 'number');
+
+  const buildable = await until(async () => {
+    const item = await itemJson(emu.url, buildableId);
+    return item?.buildable ? item : undefined;
+  }, 'BuildableItem');
+  assert.equal(buildable._class, 'hudson.model.Queue$BuildableItem');
+  assert.equal(buildable.why, 'Waiting for next available executor');
+  assert.equal(buildable.pending, false);
+
+  const queue = await getJson(`${emu.url}/queue/api/json`);
+  assert.equal(queue._class, 'hudson.model.Queue');
+  assert.deepEqual(queue.items.map((i: { id: number }) => i.id), [blockedId, buildableId]);
+
+  // Everything drains eventually.
+  await until(() => (emu.builds('serial').length === 2 && emu.builds('other').length === 1 ? true : undefined), 'all builds');
+});
+
+test('cancelItem: 204, then 500 for the left item, 404 for unknown ids', async (t) => {
+  const emu = await startEmulator(t, { ...base, jobs: [{ name: 'plain', quietPeriodMs: 60_000 }] });
+  const id = queueIdOf(await post(`${emu.url}/job/plain/build`));
+  const cancelled = await post(`${emu.url}/queue/cancelItem?id=${id}`);
+  assert.equal(cancelled.status, 204);
+  const item = await itemJson(emu.url, id);
+  assert.equal(item?._class, 'hudson.model.Queue$LeftItem');
+  assert.equal(item?.cancelled, true);
+  assert.equal(item?.executable, null);
+
+  const again = await post(`${emu.url}/queue/cancelItem?id=${id}`);
+  assert.equal(again.status, 500);
+  assert.match(await again.text(), new RegExp(`Could not cancel run for id ${id}`));
+
+  const unknown = await post(`${emu.url}/queue/cancelItem?id=999`);
+  assert.equal(unknown.status, 404);
+  assert.match(await unknown.text(), /Provided id \(999\) not found/);
+
+  assert.equal((await http(`${emu.url}/queue/cancelItem?id=${id}`)).status, 405);
+  const text = await http(`${emu.url}/queue/item/${id}/`);
+  assert.equal(text.status, 200);
+  assert.match(await text.text(), /^Queue item exists\./);
+});

@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { JenkinsEmulator, type EmulatorScenario } from '../../src/emulator/index.js';
+import { parseConfig, type ConfigInput, type Config } from '../../src/options/config.js';
+import { buildTriggerInput, type TriggerInput } from '../../src/options/trigger-input.js';
+import type { StepOptionsInput } from '../../src/options/step-options.js';
+import { startOrAttach } from '../../src/client.js';
+import { RemoteJobHandle } from '../../src/handle.js';
+import { bundleWorkflows, createTriggerWorker } from '../../src/worker.js';
+import { startDevServer } from './temporal.js';
+
+let bundle: Promise<{ code: string }> | null = null;
+/** One workflow bundle per test process: bundling takes seconds. */
+export function sharedBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | undefined) ?? 'ERROR') });
+}
+
+/**
+ * A dev server, the Jenkins emulator and workers on one task queue: the real parts every
+ * integration test uses.
+ */
+export class Harness {
+  readonly taskQueue = `test-${randomUUID().slice(0, 8)}`;
+  readonly tmp = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-test-'));
+  readonly consoleDir = path.join(this.tmp, 'console');
+  private readonly workers = new Map<Worker, Promise<void>>();
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly emulator: JenkinsEmulator,
+    readonly config: Config,
+  ) {}
+
+  static async start(opts: { scenario: EmulatorScenario; config?: (emulatorUrl: string) => ConfigInput; worker?: boolean } ): Promise<Harness> {
+    quietRuntime();
+    const [env, emulator] = await Promise.all([startDevServer(), (async () => {
+      const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario });
+      await e.start();
+      return e;
+    })()]);
+    const config = parseConfig(opts.config ? opts.config(emulator.url) : {});
+    const h = new Harness(env, emulator, config);
+    if (opts.worker !== false) await h.startWorker();
+    return h;
+  }
+
+  get client() {
+    return this.env.client;
+  }
+
+  async startWorker(extra: { env?: NodeJS.ProcessEnv; onConsole?: (id: string, text: string) => void } = {}): Promise<Worker> {
+    const worker = await createTriggerWorker({
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      config: this.config,
+      consoleDir: this.consoleDir,
+      env: extra.env ?? process.env,
+      onConsole: extra.onConsole,
+      workflowBundle: await sharedBundle(),
+    });
+    this.workers.set(worker, worker.run());
+    return worker;
+  }
+
+  async stopWorker(worker: Worker): Promise<void> {
+    const running = this.workers.get(worker);
+    if (!running) return;
+    this.workers.delete(worker);
+    worker.shutdown();
+    await running;
+  }
+
+  async input(options: StepOptionsInput, id = `t-${randomUUID().slice(0, 8)}`): Promise<TriggerInput> {
+    return buildTriggerInput(options, { config: this.config, triggerId: id, cwd: this.tmp });
+  }
+
+  /** Starts a trigger workflow and returns its handle without waiting. */
+  async start(options: StepOptionsInput, id?: string): Promise<RemoteJobHandle> {
+    const input = await this.input({ remoteJenkinsUrl: this.emulator.url, pollInterval: 1, ...options }, id);
+    await startOrAttach(this.client, this.taskQueue, input);
+    return new RemoteJobHandle(this.client, input.triggerId);
+  }
+
+  async teardown(): Promise<void> {
+    for (const w of [...this.workers.keys()]) await this.stopWorker(w);
+    await this.emulator.stop();
+    await this.env.teardown();
+  }
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `ms`. */
+export async function eventually<T>(fn: () => Promise<T> | T, what: string, ms = 60_000, every = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
