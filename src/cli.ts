@@ -13,6 +13,7 @@ import type { StepOptionsInput } from './options/step-options.js';
 import { TriggerRuntime } from './runtime.js';
 import { installLogger } from './logging.js';
 import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
+import { temporalMode } from './temporal/connect.js';
 import { exportedVariables, formatEnvFile } from './exported-vars.js';
 import type { TriggerState } from './workflows/state.js';
 
@@ -141,9 +142,10 @@ async function triggerCommand(args: string[]): Promise<number> {
   const id = values.id ?? defaultTriggerId(String(options.job ?? 'job'));
   // Everything is validated before anything starts (exit 2, nothing sent to Jenkins).
   const input = await buildTriggerInput(options, { config, triggerId: id });
+  // The embedded worker runs here: a secret it could not resolve is a configuration error now.
+  if (temporalMode(config) === 'embedded') checkSecretsResolvable(input, config);
   const runtime = await openRuntime(config, values.quiet);
   try {
-    if (runtime.hasInProcessWorker) checkSecretsResolvable(input, config);
     const how = await startOrAttach(runtime.client, runtime.taskQueue, input);
     if (!values.quiet) log(how === 'started' ? `Trigger ${id} started: ${input.target.jobUrl}` : `Attached to existing trigger ${id}`);
     const handle = new RemoteJobHandle(runtime.client, id);

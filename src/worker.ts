@@ -47,7 +47,7 @@ export interface TriggerWorkerOptions {
   consoleDir: string;
   env?: NodeJS.ProcessEnv;
   onConsole?: (triggerId: string, text: string) => void;
-  workflowBundle?: { code: string };
+  workflowBundle?: { code: string } | { codePath: string };
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -67,6 +67,9 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
     // Long watchers hold an activity slot each for the whole build (temporal-notes §7).
     maxConcurrentActivityTaskExecutions: 500,
+    // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
+    // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.
+    maxHeartbeatThrottleInterval: '2s',
     ...o.workerOptions,
   });
 }

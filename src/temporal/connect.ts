@@ -18,6 +18,12 @@ export interface TemporalTarget {
   teardown?: () => Promise<void>;
 }
 
+/** Whether the configuration names a Temporal cluster (external) or the embedded default applies; starts nothing. */
+export function temporalMode(config: Config): 'embedded' | 'external' {
+  const conn = loadClientConnectConfig({}).connectionOptions as { address?: string } | undefined;
+  return conn?.address ?? config.temporal.address ? 'external' : 'embedded';
+}
+
 export async function resolveTemporal(config: Config, dir: string, log: (line: string) => void = () => {}): Promise<TemporalTarget> {
   const env = loadClientConnectConfig({});
   const conn = (env.connectionOptions ?? {}) as Record<string, unknown> & { address?: string };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { Runtime, DefaultLogger, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { JenkinsEmulator, type EmulatorScenario } from '../../src/emulator/index.js';
 import { parseConfig, type ConfigInput, type Config } from '../../src/options/config.js';
 import { buildTriggerInput, type TriggerInput } from '../../src/options/trigger-input.js';
@@ -41,6 +41,8 @@ export class Harness {
     readonly env: TestWorkflowEnvironment,
     readonly emulator: JenkinsEmulator,
     readonly config: Config,
+    /** The raw configuration, for worker processes. */
+    readonly configInput: ConfigInput,
   ) {}
 
   static async start(opts: { scenario: EmulatorScenario; config?: (emulatorUrl: string) => ConfigInput; worker?: boolean } ): Promise<Harness> {
@@ -50,8 +52,8 @@ export class Harness {
       await e.start();
       return e;
     })()]);
-    const config = parseConfig(opts.config ? opts.config(emulator.url) : {});
-    const h = new Harness(env, emulator, config);
+    const configInput = opts.config ? opts.config(emulator.url) : {};
+    const h = new Harness(env, emulator, parseConfig(configInput), configInput);
     if (opts.worker !== false) await h.startWorker();
     return h;
   }
@@ -60,7 +62,9 @@ export class Harness {
     return this.env.client;
   }
 
-  async startWorker(extra: { env?: NodeJS.ProcessEnv; onConsole?: (id: string, text: string) => void } = {}): Promise<Worker> {
+  async startWorker(
+    extra: { env?: NodeJS.ProcessEnv; onConsole?: (id: string, text: string) => void; workerOptions?: Partial<WorkerOptions> } = {},
+  ): Promise<Worker> {
     const worker = await createTriggerWorker({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
@@ -69,6 +73,7 @@ export class Harness {
       env: extra.env ?? process.env,
       onConsole: extra.onConsole,
       workflowBundle: await sharedBundle(),
+      workerOptions: extra.workerOptions,
     });
     this.workers.set(worker, worker.run());
     return worker;
@@ -114,4 +119,58 @@ export async function eventually<T>(fn: () => Promise<T> | T, what: string, ms =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** Writes the shared bundle to a file once, for worker processes. */
+let bundleFile: Promise<string> | null = null;
+export function sharedBundlePath(dir: string): Promise<string> {
+  bundleFile ??= (async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const p = path.join(dir, 'workflow-bundle.js');
+    await writeFile(p, (await sharedBundle()).code);
+    return p;
+  })();
+  return bundleFile;
+}
+
+export interface WorkerProcess {
+  child: import('node:child_process').ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a worker in a child process on the harness' task queue; resolves once it polls. */
+export async function spawnWorkerProcess(h: Harness): Promise<WorkerProcess> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: {
+      ...process.env,
+      WORKER_SPEC: JSON.stringify({
+        address: h.env.address,
+        taskQueue: h.taskQueue,
+        consoleDir: h.consoleDir,
+        bundlePath: await sharedBundlePath(h.tmp),
+        config: h.configInput,
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('READY')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
+  return {
+    child,
+    kill: (signal = 'SIGKILL') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
 }

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The `remote-trigger` entry point, resolved from this file (test/helpers → bin/). */
+export const CLI_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'remote-trigger.mjs');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when the run was killed because it took longer than `timeoutMs`. */
+  timedOut: boolean;
+}
+
+export interface CliRun {
+  /** Arguments after `remote-trigger` (including the command). */
+  args: string[];
+  /** The complete environment of the child (not merged with process.env). */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Written to the child's stdin, which is then closed. Without it stdin is closed at once. */
+  stdin?: string;
+  /** Kill the child (SIGKILL) after this long; default 60 s. */
+  timeoutMs?: number;
+}
+
+/** Runs the CLI in a child process and collects its exit code and output. */
+export function runCli(run: CliRun): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...run.args], { env: run.env, cwd: run.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, run.timeoutMs ?? 60_000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+    child.stdin.on('error', () => {}); // the CLI may exit before reading stdin
+    child.stdin.end(run.stdin ?? '');
+  });
+}
+
+/**
+ * A copy of `base` without the variables that would point the CLI at a real Temporal cluster,
+ * another state directory or another configuration, so that a test run is isolated.
+ */
+export function isolatedEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (/^(TEMPORAL_|REMOTE_TRIGGER_)/.test(k)) continue;
+    if (k === 'NODE_TEST_CONTEXT' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** The pid of the embedded Temporal dev server recorded in a state directory, if any. */
+export function embeddedServerPid(stateDir: string): number | null {
+  try {
+    const rec = JSON.parse(readFileSync(path.join(stateDir, 'server.json'), 'utf8')) as { pid?: number };
+    return typeof rec.pid === 'number' && rec.pid > 0 ? rec.pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stops the embedded dev server a CLI run left in `stateDir` (by its recorded pid only). */
+export function killEmbeddedServer(stateDir: string): boolean {
+  const pid = embeddedServerPid(stateDir);
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 'SIGTERM');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { ConsoleStore } from '../../src/activities/console-store.js';
+import { Harness, eventually, spawnWorkerProcess } from '../helpers/harness.js';
+
+/**
+ * A worker stopped or killed mid-build and replaced: the trigger finishes with the right
+ * result, made exactly one remote build, and lost or repeated no console line.
+ */
+describe('worker replaced mid-build', () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.start({
+      scenario: { jobs: [{ name: 'build', parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 15_000, consoleLines: 150 } }] },
+      worker: false,
+    });
+  });
+  after(() => h?.teardown());
+
+  async function assertExactlyOnce(triggerId: string, run: string) {
+    const s = await h.client.workflow.getHandle(triggerId).result();
+    assert.equal(s.result, 'SUCCESS');
+    const builds = h.emulator.builds('build').filter((b) => b.parameters.RUN === run);
+    assert.equal(builds.length, 1, 'exactly one remote build');
+    const posts = h.emulator.requests({ method: 'POST' }).filter((r) => r.path.endsWith('/buildWithParameters') && r.body.includes(`RUN=${run}`));
+    assert.equal(posts.length, 1, 'exactly one trigger POST');
+    const expected = await (await fetch(`${s.buildUrl}consoleText`)).text();
+    const stored = await readFile(new ConsoleStore(h.consoleDir).logPath(triggerId), 'utf8');
+    assert.equal(stored, expected, 'console: no line lost or repeated');
+  }
+
+  test('SIGKILL of the worker process mid-build, then a new worker finishes the trigger', async () => {
+    const first = await spawnWorkerProcess(h);
+    const handle = await h.start({ job: 'build', parameters: { RUN: 'kill' }, enhancedLogging: true });
+    // Kill once the build runs and part of the console has been copied.
+    await eventually(async () => {
+      const s = await handle.state();
+      if (s.status !== 'RUNNING') return false;
+      const text = await readFile(new ConsoleStore(h.consoleDir).logPath(handle.workflowId), 'utf8').catch(() => '');
+      return text.split('\n').length > 20;
+    }, 'the build to run with console copied');
+    await first.kill('SIGKILL');
+    assert.equal((await handle.state().catch(() => null))?.status ?? 'RUNNING', 'RUNNING');
+    const second = await h.startWorker({ workerOptions: { stickyQueueScheduleToStartTimeout: '1s' } });
+    await assertExactlyOnce(handle.workflowId, 'kill');
+    await h.stopWorker(second);
+  });
+
+  test('graceful shutdown of the worker mid-build, then a new worker finishes the trigger', async () => {
+    const first = await h.startWorker();
+    const handle = await h.start({ job: 'build', parameters: { RUN: 'stop' }, enhancedLogging: true });
+    await eventually(async () => (await handle.state()).status === 'RUNNING', 'the build to run');
+    await h.stopWorker(first);
+    await h.startWorker();
+    await assertExactlyOnce(handle.workflowId, 'stop');
+  });
+});
