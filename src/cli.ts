@@ -57,7 +57,9 @@ const triggerFlags = {
   json: { type: 'boolean' },
   options: { type: 'string' },
   config: { type: 'string' },
-  'env-file': { type: 'string' },
+  // The plugin's TRIGGERED_BUILD_* variables as a shell file. Not `--env-file`: Node 20 reads
+  // that flag anywhere on its command line and exits when the file does not exist yet.
+  'export-env': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
@@ -66,7 +68,7 @@ const commonFlags = {
   json: { type: 'boolean' },
   config: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
-  'env-file': { type: 'string' },
+  'export-env': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -316,8 +318,8 @@ async function follow(
   }
 }
 
-async function finishOutput(state: TriggerState, values: { json?: boolean; 'env-file'?: string }, blocking: boolean): Promise<number> {
-  if (values['env-file']) await writeFile(values['env-file'], formatEnvFile(exportedVariables([state])));
+async function finishOutput(state: TriggerState, values: { json?: boolean; 'export-env'?: string }, blocking: boolean): Promise<number> {
+  if (values['export-env']) await writeFile(values['export-env'], formatEnvFile(exportedVariables([state])));
   if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(state))}\n`);
   return exitCodeOf(state, blocking);
 }
@@ -355,7 +357,7 @@ async function statusCommand(args: string[]): Promise<number> {
     const s = await new RemoteJobHandle(runtime.client, id).state();
     if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
     else process.stdout.write(`${describeForHumans(s)}\n`);
-    if (values['env-file']) await writeFile(values['env-file'], formatEnvFile(exportedVariables([s])));
+    if (values['export-env']) await writeFile(values['export-env'], formatEnvFile(exportedVariables([s])));
     return EXIT.ok;
   } finally {
     await runtime.close();

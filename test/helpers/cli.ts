@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,4 +87,24 @@ export function killEmbeddedServer(stateDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The bin runs dist/ when it exists. Returns a source file newer than dist/cli-main.js (so the
+ * CLI under test is stale: run `npm run build`), or null when dist is current or absent.
+ */
+export function staleDistSource(): string | null {
+  const root = path.resolve(path.dirname(CLI_BIN), '..');
+  const compiled = path.join(root, 'dist', 'cli-main.js');
+  if (!existsSync(compiled)) return null;
+  const builtAt = statSync(compiled).mtimeMs;
+  const walk = (dir: string): string | null => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      const hit = e.isDirectory() ? walk(full) : e.name.endsWith('.ts') && statSync(full).mtimeMs > builtAt ? full : null;
+      if (hit) return hit;
+    }
+    return null;
+  };
+  return walk(path.join(root, 'src'));
 }

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { JenkinsEmulator, demoScenario } from '../../src/emulator/index.js';
+import { CLI_BIN, isolatedEnv, killEmbeddedServer, runCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/harness.js';
+import { requireTemporalCli } from '../helpers/temporal.js';
+
+/**
+ * The `remote-trigger` contract on the embedded defaults: a real dev server started by the CLI
+ * in its state directory, the in-process worker, and the emulator over HTTP.
+ */
+describe('remote-trigger CLI (embedded mode)', () => {
+  let emulator: JenkinsEmulator;
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-cli-'));
+  const env = { ...isolatedEnv(), REMOTE_TRIGGER_STATE_DIR: stateDir, PATH: `${path.dirname(requireTemporalCli())}${path.delimiter}${process.env.PATH}` };
+  const cli = (args: string[], timeoutMs = 120_000) => runCli({ args, env, cwd: stateDir, timeoutMs });
+  const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
+  before(async () => {
+    emulator = new JenkinsEmulator({
+      port: 0,
+      scenario: {
+        ...demoScenario,
+        jobs: [
+          ...demoScenario.jobs.map((j) => (j.name === 'demo' ? { ...j, build: { ...j.build, durationMs: 2500 } } : j)),
+          { name: 'long', parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 20_000, consoleLines: 20 } },
+        ],
+      },
+    });
+    await emulator.start();
+  });
+  after(async () => {
+    killEmbeddedServer(stateDir);
+    await emulator?.stop();
+  });
+
+  const url = () => emulator.url;
+
+  test('trigger blocks, streams the console to stderr and prints one JSON object (exit 0)', async () => {
+    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', url(), '--param', 'BRANCH=dev', '--poll-interval', '1', '--enhanced-logging', '--json', '--id', 'cli-ok']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = json(r.stdout);
+    assert.deepEqual(Object.keys(out).sort(), ['buildNumber', 'buildUrl', 'error', 'jobUrl', 'queueId', 'result', 'status', 'workflowId']);
+    assert.equal(out.workflowId, 'cli-ok');
+    assert.equal(out.status, 'FINISHED');
+    assert.equal(out.result, 'SUCCESS');
+    assert.equal(out.jobUrl, `${url()}/job/demo`);
+    assert.match(r.stderr, /Remote build started!/);
+    assert.match(r.stderr, /Tests: 42 passed/); // a console line of the remote build
+    assert.match(r.stderr, /Finished: SUCCESS/);
+    assert.equal(r.stdout.trim().split('\n').length, 1, 'stdout holds only the JSON object');
+  });
+
+  test('the same --id attaches to the existing trigger instead of starting a second build', async () => {
+    const before = emulator.builds('demo').length;
+    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', url(), '--param', 'BRANCH=dev', '--json', '--id', 'cli-ok']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json(r.stdout).buildNumber, 1);
+    assert.equal(emulator.builds('demo').length, before);
+    assert.match(r.stderr, /Attached to existing trigger cli-ok/);
+  });
+
+  test('a failed remote build exits 1; with --should-not-fail-build it exits 0', async () => {
+    const failed = await cli(['trigger', '--job', 'flaky', '--remote-jenkins-url', url(), '--poll-interval', '1', '--json']);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.equal(json(failed.stdout).result, 'FAILURE');
+    const tolerated = await cli(['trigger', '--job', 'flaky', '--remote-jenkins-url', url(), '--poll-interval', '1', '--should-not-fail-build', '--json']);
+    assert.equal(tolerated.code, 0, tolerated.stderr);
+    assert.equal(json(tolerated.stdout).result, 'FAILURE');
+  });
+
+  test('an unreachable Jenkins exits 3', async () => {
+    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:9', '--json', '--http-get-read-timeout', '2000']);
+    assert.equal(r.code, 3, r.stderr);
+  });
+
+  test('not blocking exits 0 once Jenkins accepted; status, wait and --export-env follow it', async () => {
+    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', url(), '--poll-interval', '1', '--no-block-build-until-complete', '--json', '--id', 'cli-nb']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(['QUEUED', 'RUNNING'].includes(String(json(r.stdout).status)), r.stdout);
+    const status = await cli(['status', 'cli-nb', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(json(status.stdout).workflowId, 'cli-nb');
+    const envFile = path.join(stateDir, 'triggered.env');
+    const waited = await cli(['wait', 'cli-nb', '--json', '--export-env', envFile]);
+    assert.equal(waited.code, 0, waited.stderr);
+    const final = json(waited.stdout);
+    assert.equal(final.status, 'FINISHED');
+    assert.equal(final.result, 'SUCCESS');
+    const vars = readFileSync(envFile, 'utf8');
+    assert.match(vars, new RegExp(`^TRIGGERED_BUILD_NUMBER_demo='${final.buildNumber}'$`, 'm'));
+    assert.match(vars, /^TRIGGERED_BUILD_RESULT_demo='SUCCESS'$/m);
+  });
+
+  test('artifact prints an archived file through the worker; a missing one exits non-zero', async () => {
+    const r = await cli(['artifact', 'cli-ok', 'build-results.json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { tests: number }).tests, 42);
+    const missing = await cli(['artifact', 'cli-ok', 'nope.json']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /nope\.json/);
+  });
+
+  test('abort ID stops a build that another invocation is waiting for; that one exits 1 with ABORTED', async () => {
+    const waiting = cli(['trigger', '--job', 'long', '--remote-jenkins-url', url(), '--param', 'RUN=abort', '--poll-interval', '1', '--json', '--id', 'cli-abort']);
+    await eventually(() => emulator.builds('long').some((b) => b.parameters.RUN === 'abort' && b.building), 'the long build to run', 60_000, 200);
+    const aborted = await cli(['abort', 'cli-abort', '--json']);
+    assert.equal(aborted.code, 0, aborted.stderr);
+    assert.equal(json(aborted.stdout).result, 'ABORTED');
+    const r = await waiting;
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(json(r.stdout).result, 'ABORTED');
+  });
+
+  test('kill -9 during trigger, then `wait ID` finishes it with one remote build', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'trigger', '--job', 'long', '--remote-jenkins-url', url(), '--param', 'RUN=kill9', '--poll-interval', '1', '--id', 'cli-kill9'], {
+      env: { ...env },
+      cwd: stateDir,
+      stdio: 'ignore',
+    });
+    await eventually(() => emulator.builds('long').some((b) => b.parameters.RUN === 'kill9' && b.building), 'the build to run', 60_000, 200);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const waited = await cli(['wait', 'cli-kill9', '--json'], 180_000);
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.equal(json(waited.stdout).result, 'SUCCESS');
+    assert.equal(emulator.builds('long').filter((b) => b.parameters.RUN === 'kill9').length, 1);
+  });
+});
