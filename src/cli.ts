@@ -141,6 +141,7 @@ async function triggerCommand(args: string[]): Promise<number> {
   const { values } = parse(args, triggerFlags);
   const { config } = await loadConfig(values.config);
   const options = await optionsFromFlags(values);
+  if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty', 'id');
   const id = values.id ?? defaultTriggerId(String(options.job ?? 'job'));
   // Everything is validated before anything starts (exit 2, nothing sent to Jenkins).
   const input = await buildTriggerInput(options, { config, triggerId: id });
@@ -172,7 +173,7 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
     throw new UsageError('give only one of --parameters, --param and --parameter-file', 'parameters');
   }
   set('parameters', v.parameters);
-  if (v.param) set('parameters', paramFlagsToText(v.param));
+  if (v.param) set('parameters', paramFlagsToMap(v.param));
   set('parameterFile', v['parameter-file']);
   if (v['no-block-build-until-complete']) o.blockBuildUntilComplete = false;
   set('pollInterval', intFlag(v['poll-interval'], 'poll-interval'));
@@ -190,14 +191,17 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   if (v['prevent-remote-build-queue']) o.preventRemoteBuildQueue = true;
   if (v.disabled) o.disabled = true;
   if (v['secret-parameter']) o.secretParameters = v['secret-parameter'];
-  if (v['token-env']) o.token = { env: v['token-env'] };
+  if (v['token-env'] !== undefined) {
+    if (v['token-env'].trim() === '') throw new UsageError('--token-env must name an environment variable', 'token');
+    o.token = { env: v['token-env'] };
+  }
   const auth = authFromFlags(v);
   if (auth) o.auth = auth;
   return o;
 }
 
-function paramFlagsToText(params: string[]): string {
-  // --param K=V is one parameter each; newlines inside a value are kept by using the map form.
+function paramFlagsToMap(params: string[]): Record<string, string> {
+  // --param K=V is one parameter each, passed in the map form so a value may hold newlines.
   const map: Record<string, string> = {};
   for (const p of params) {
     const eq = p.indexOf('=');
@@ -206,7 +210,7 @@ function paramFlagsToText(params: string[]): string {
     if (key in map) throw new UsageError(`--param: duplicate parameter '${key}'`, 'param');
     map[key] = p.slice(eq + 1);
   }
-  return map as unknown as string;
+  return map;
 }
 
 function authFromFlags(v: TriggerFlagValues): Record<string, unknown> | undefined {
@@ -446,6 +450,7 @@ async function demoCommand(args: string[]): Promise<number> {
   const emulator = new JenkinsEmulator({ port: 0, scenario: demoScenario });
   await emulator.start();
   log(`Jenkins emulator (demo scenario) listening on ${emulator.url}`);
+  const id = defaultTriggerId('demo');
   try {
     const code = await triggerCommand([
       '--job', 'demo',
@@ -454,10 +459,21 @@ async function demoCommand(args: string[]): Promise<number> {
       '--param', 'DRY_RUN=false',
       '--poll-interval', '1',
       '--enhanced-logging',
+      '--id', id,
       ...(values.json ? ['--json'] : []),
       ...(values.config ? ['--config', values.config] : []),
     ]);
-    log(`\nDone (exit code ${code}). Try: remote-trigger status <id>, or see README.md for the CLI and the library.`);
+    if (code === EXIT.ok) {
+      // The handle's readJsonFileFromBuildArchive, served by the worker.
+      const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+      try {
+        const results = await new RemoteJobHandle(runtime.client, id).readJsonFileFromBuildArchive('build-results.json');
+        log(`Archived build-results.json: ${JSON.stringify(results)}`);
+      } finally {
+        await runtime.close();
+      }
+    }
+    log(`\nDone (exit code ${code}). Look again with: ./bin/remote-trigger.mjs status ${id}`);
     return code;
   } finally {
     await emulator.stop();

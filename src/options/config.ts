@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isHttpUrl } from '../jenkins/urls.js';
 import { AuthOptionSchema } from './auth.js';
 import { OptionsError } from './errors.js';
 
@@ -11,10 +12,8 @@ import { OptionsError } from './errors.js';
  * they reference, and where to find Temporal. Secrets are never written in this file either:
  * a credential names the environment variable or file that holds it.
  */
-const urlString = z
-  .string()
-  .trim()
-  .refine((v) => /^https?:\/\/.{4,}/i.test(v) && !v.includes('$') && URL.canParse(v), 'must be an http(s) URL');
+// The same rule as remoteJenkinsUrl (the plugin's isURL), so a host is valid in both places.
+const urlString = z.string().trim().refine(isHttpUrl, 'must be an http(s) URL');
 
 export const RemoteHostSchema = z.strictObject({
   /** The key that remoteJenkinsName looks up (exact, case-sensitive). */
@@ -88,7 +87,10 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export function parseConfig(data: unknown, source = 'temporal.yaml'): Config {
   const r = ConfigSchema.safeParse(data ?? {});
-  if (!r.success) throw OptionsError.fromZod(r.error, source);
+  if (!r.success) {
+    const e = OptionsError.fromZod(r.error);
+    throw new OptionsError(`${source}: ${e.message}`, e.field, e.issues);
+  }
   const config = r.data;
   // Every credentials reference must exist, so a typo fails before anything starts.
   config.remoteHosts.forEach((h, i) => {

@@ -37,7 +37,11 @@ export function resolveTarget(opts: StepOptions, config: Config): Target {
   let jobUrl: string;
   if (isJobUrl(opts.job)) {
     jobUrl = normaliseJobUrl(opts.job);
-    root = normaliseRoot(rootOfJobUrl(jobUrl));
+    try {
+      root = normaliseRoot(rootOfJobUrl(jobUrl));
+    } catch (e) {
+      throw new OptionsError((e as Error).message, 'job');
+    }
   } else if (isHttpUrl(opts.job)) {
     throw new OptionsError(`Expected '/job/' element in job URL but was: ${opts.job}`, 'job');
   } else {

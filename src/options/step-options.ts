@@ -28,7 +28,8 @@ const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 export const ParametersOptionSchema = z.union([
   z.string(),
-  z.record(z.string(), ScalarSchema),
+  // null passes here so that parameterMapToList can say which parameter has no value.
+  z.record(z.string(), ScalarSchema.nullable()),
   // The snippet generator's MapParameters(parameters: [MapParameter(name:, value:)]) form.
   z.strictObject({
     parameters: z.array(z.strictObject({ name: z.string(), value: ScalarSchema })),

@@ -94,6 +94,9 @@ async function readParameters(opts: StepOptions, cwd: string): Promise<Parameter
     }
     if ('filePath' in p && typeof p.filePath === 'string') return await readParameterFile(p.filePath, cwd, 'parameters.filePath');
     if ('parameters' in p && Array.isArray(p.parameters)) {
+      const names = p.parameters.map((e) => e.name.trim());
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) throw new ParameterError(`parameters: duplicate parameter '${dup}'`, 'parameters');
       return parameterMapToList(Object.fromEntries(p.parameters.map((e) => [e.name, e.value])));
     }
     return parameterMapToList(p as Record<string, string | number | boolean>);

@@ -59,7 +59,6 @@ const rows: Row[] = [
     name: 'job URL ending in /job/',
     args: ['--job', 'http://h:8080/job/'],
     expect: /Expected '\/job\/' element in job URL/,
-    todo: 'resolve.ts lets rootOfJobUrl throw a JenkinsUsageError (not an OptionsError): exit 3 and a stack trace instead of exit 2',
   },
   { name: "job name with '//'", args: ['--job', 'folder//demo', ...withHost], expect: /job: Invalid job name 'folder\/\/demo': it has an empty path segment/ },
   { name: "job name with a leading '/'", args: ['--job', '/demo', ...withHost], expect: /job: Invalid job name '\/demo': it has an empty path segment/ },
@@ -82,7 +81,6 @@ const rows: Row[] = [
     // An external (unreachable) Temporal, so that a run that passes validation starts nothing.
     config: 'temporal:\n  address: 127.0.0.1:1\n',
     expect: /\bid\b/,
-    todo: "cli.ts triggerCommand takes `values.id ?? default`, so --id '' passes validation; it then fails on Temporal (exit 3) instead of exit 2",
   },
 
   // ---- auth
@@ -108,7 +106,6 @@ const rows: Row[] = [
     args: [...demo, '--token-env', ''],
     config: 'temporal:\n  address: 127.0.0.1:1\n',
     expect: /token/,
-    todo: "cli.ts optionsFromFlags: `if (v['token-env'])` drops an empty --token-env silently, so the trigger would run without its job token",
   },
 
   // ---- parameters

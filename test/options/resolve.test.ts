@@ -147,7 +147,6 @@ describe('resolveTarget: testJobUrlHandling_*', () => {
   for (const job of ['http://h:8080/job/', 'http://h:8080/view/v/job/']) {
     it(
       `rejects the job URL ${job} (nothing after /job/) with an OptionsError`,
-      { todo: 'resolve.ts: normaliseJobUrl strips the trailing "/" and rootOfJobUrl then throws a JenkinsUsageError, not an OptionsError (CLI exit 3 with a stack trace instead of 2)' },
       () => {
         const e = resolveError({ job }, noHosts);
         assert.equal(e.field, 'job');
