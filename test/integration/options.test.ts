@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RemoteTriggerError } from '../../src/handle.js';
+import { Harness, eventually } from '../helpers/harness.js';
+
+const API_TOKEN = '11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const PASSWORD = 'pa$$word';
+const BEARER = 'bearer-token-value';
+const JOB_TOKEN = 'job-trigger-token';
+
+/**
+ * The step's options exercised against the emulator (auth kinds, job token, caches, maxConn,
+ * preventRemoteBuildQueue, timeout, passingResults …). Secrets reach the worker through
+ * environment variables and temporal.yaml credentials only.
+ */
+describe('options against the emulator', () => {
+  let h: Harness;
+  const env = { ...process.env, RT_API_TOKEN: API_TOKEN, RT_PASSWORD: PASSWORD, RT_BEARER: BEARER, RT_JOB_TOKEN: JOB_TOKEN };
+  before(async () => {
+    h = await Harness.start({
+      scenario: {
+        jobs: [
+          { name: 'secured', parameters: [{ name: 'P', default: 'd' }], build: { durationMs: 300 } },
+          { name: 'tokened', token: JOB_TOKEN, build: { durationMs: 300 } },
+          { name: 'busy', parameters: [{ name: 'RUN' }], build: { durationMs: 2500 } },
+          { name: 'long', parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 60_000 } },
+          { name: 'unstable', build: { durationMs: 300, result: 'UNSTABLE' } },
+          { name: 'quick', parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 200 } },
+        ],
+        security: {
+          anonymousRead: false,
+          anonymousBuild: false,
+          users: [{ name: 'ci', password: PASSWORD, apiTokens: [API_TOKEN], bearerTokens: [BEARER] }],
+        },
+      },
+      config: (url) => ({
+        remoteHosts: [
+          { name: 'jenkins', url, auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_API_TOKEN' } },
+          { name: 'jenkins-password', url, auth: { type: 'CredentialsAuth', credentials: 'ci-password' } },
+          { name: 'jenkins-limited', url, auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_API_TOKEN' }, maxConn: 1 },
+          { name: 'jenkins-wide', url, auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_API_TOKEN' }, maxConn: 5 },
+          // Same Jenkins under another name: its credentials must not follow a job URL elsewhere.
+          { name: 'elsewhere', url: 'http://other-host.invalid:8080', auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_API_TOKEN' } },
+        ],
+        credentials: { 'ci-password': { username: 'ci', passwordEnv: 'RT_PASSWORD' } },
+      }),
+      worker: false,
+    });
+    await h.startWorker({ env });
+  });
+  after(() => h?.teardown());
+
+  const posts = (pathSuffix: string) => h.emulator.requests({ method: 'POST' }).filter((r) => r.path.endsWith(pathSuffix));
+  const crumbRequests = () => h.emulator.requests({ pathPrefix: '/crumbIssuer' }).length;
+
+  test('TokenAuth (from the named host): API token, no crumb fetched', async () => {
+    const before = crumbRequests();
+    const s = await (await h.start({ remoteJenkinsUrl: undefined, remoteJenkinsName: 'jenkins', job: 'secured', parameters: { P: 'token' } })).result();
+    assert.equal(s.result, 'SUCCESS');
+    assert.equal(crumbRequests(), before);
+    assert.equal(posts('/job/secured/buildWithParameters').at(-1)!.headers.authorization, 'Basic ***');
+  });
+
+  test('CredentialsAuth with a password: crumb + session cookie; useCrumbCache reuses it', async () => {
+    const before = crumbRequests();
+    for (const run of ['a', 'b']) {
+      const s = await (await h.start({ remoteJenkinsUrl: undefined, remoteJenkinsName: 'jenkins-password', job: 'quick', parameters: { RUN: run }, useCrumbCache: true })).result();
+      assert.equal(s.result, 'SUCCESS');
+    }
+    assert.equal(crumbRequests() - before, 1, 'one crumb for two triggers with the cache');
+    const noCache = crumbRequests();
+    await (await h.start({ remoteJenkinsUrl: undefined, remoteJenkinsName: 'jenkins-password', job: 'quick', parameters: { RUN: 'c' } })).result();
+    assert.equal(crumbRequests() - noCache, 1, 'a crumb per trigger without the cache');
+    assert.match(posts('/job/quick/buildWithParameters').at(-1)!.headers.cookie ?? '', /JSESSIONID\.[0-9a-f]+=\*\*\*/);
+  });
+
+  test('job-level auth overrides the host: BearerTokenAuth and TokenAuth by env; NoneAuth sends nothing', async () => {
+    const bearer = await (await h.start({ remoteJenkinsName: 'jenkins', job: 'quick', parameters: { RUN: 'bearer' }, auth: { type: 'BearerTokenAuth', tokenEnv: 'RT_BEARER' } })).result();
+    assert.equal(bearer.result, 'SUCCESS');
+    assert.equal(posts('/job/quick/buildWithParameters').at(-1)!.headers.authorization, 'Bearer ***');
+    const none = await h.start({ remoteJenkinsName: 'jenkins', job: 'quick', parameters: { RUN: 'none' }, auth: { type: 'NoneAuth' } });
+    await assert.rejects(none.result(), (e: unknown) => e instanceof RemoteTriggerError && /403/.test(e.message));
+    const lastGet = h.emulator.requests({ pathPrefix: '/job/quick/api/json' }).at(-1)!;
+    assert.equal(lastGet.headers.authorization, undefined);
+  });
+
+  test('a missing secret on the worker fails with CredentialsMissing, naming the variable', async () => {
+    const handle = await h.start({ remoteJenkinsName: 'jenkins', job: 'quick', auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_NOT_SET' } });
+    await assert.rejects(handle.result(), (e: unknown) => e instanceof RemoteTriggerError && e.type === 'CredentialsMissing' && /RT_NOT_SET/.test(e.message));
+  });
+
+  test('token: the job token from an env reference is sent as token= (redacted in every record)', async () => {
+    const s = await (await h.start({ remoteJenkinsName: 'jenkins', job: 'tokened', token: { env: 'RT_JOB_TOKEN' } })).result();
+    assert.equal(s.result, 'SUCCESS');
+    assert.equal(posts('/job/tokened/build').at(-1)!.query.token, '***');
+  });
+
+  test('a job token does not give anonymous callers read access (as in Jenkins): 403 names the missing permission', async () => {
+    const handle = await h.start({ auth: { type: 'NoneAuth' }, job: 'tokened', token: { env: 'RT_JOB_TOKEN' } });
+    await assert.rejects(handle.result(), (e: unknown) => {
+      assert.ok(e instanceof RemoteTriggerError);
+      assert.match(e.message, /403/);
+      assert.match(e.message, /hudson\.model\.Hudson\.Read/);
+      assert.match(e.message, /tree=…/);
+      return true;
+    });
+  });
+
+  test('credentials of a named host do not follow a job URL to another origin', async () => {
+    // `elsewhere` has credentials for other-host.invalid; the job URL points at the emulator.
+    const handle = await h.start({ remoteJenkinsName: 'elsewhere', job: `${h.emulator.url}/job/quick`, parameters: { RUN: 'origin' } });
+    await assert.rejects(handle.result(), /403/);
+    const metadata = h.emulator.requests({ pathPrefix: '/job/quick/api/json' }).at(-1)!;
+    assert.equal(metadata.headers.authorization, undefined);
+  });
+
+  test('useJobInfoCache: one metadata GET for two triggers', async () => {
+    const before = h.emulator.requests({ pathPrefix: '/job/unstable/api/json' }).length;
+    for (let i = 0; i < 2; i++) await (await h.start({ remoteJenkinsName: 'jenkins', job: 'unstable', useJobInfoCache: true })).result();
+    assert.equal(h.emulator.requests({ pathPrefix: '/job/unstable/api/json' }).length - before, 1);
+  });
+
+  test('passingResults: UNSTABLE fails when only SUCCESS passes', async () => {
+    const handle = await h.start({ remoteJenkinsName: 'jenkins', job: 'unstable', passingResults: ['SUCCESS'] });
+    await assert.rejects(handle.result(), (e: unknown) => e instanceof RemoteTriggerError && e.state?.result === 'UNSTABLE' && e.type === 'RemoteBuildFailed');
+  });
+
+  test('preventRemoteBuildQueue waits until the running build finished before triggering', async () => {
+    const first = await h.start({ remoteJenkinsName: 'jenkins', job: 'busy', parameters: { RUN: 'first' } });
+    await eventually(() => h.emulator.builds('busy').some((b) => b.building), 'the first build to run');
+    const second = await h.start({ remoteJenkinsName: 'jenkins', job: 'busy', parameters: { RUN: 'second' }, preventRemoteBuildQueue: true });
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    assert.equal(a.result, 'SUCCESS');
+    assert.equal(b.result, 'SUCCESS');
+    const secondPost = posts('/job/busy/buildWithParameters').find((r) => r.body.includes('RUN=second'))!;
+    const firstBuild = h.emulator.builds('busy').find((b) => b.parameters.RUN === 'first')!;
+    assert.equal(firstBuild.building, false);
+    // The second trigger was only sent once the first build no longer ran: its queue item never waited Blocked.
+    assert.ok(b.buildNumber! > a.buildNumber!);
+    assert.ok(secondPost.at > (h.emulator.requests({ pathPrefix: `/job/busy/${a.buildNumber}/api/json` }).at(-1)?.at ?? 0) - 60_000);
+    const idleChecks = h.emulator.requests({ pathPrefix: '/job/busy/api/json' }).filter((r) => r.at < secondPost.at);
+    assert.ok(idleChecks.length >= 2, 'the idle check ran more than once while the first build was running');
+  });
+
+  test('timeout: a trigger that takes too long fails with TriggerTimeout and, with abortTriggeredJob, stops the build', async () => {
+    const handle = await h.start({ remoteJenkinsName: 'jenkins', job: 'long', parameters: { RUN: 'timeout' }, timeout: 4, abortTriggeredJob: true });
+    await assert.rejects(handle.result(), (e: unknown) => e instanceof RemoteTriggerError && e.type === 'TriggerTimeout');
+    await eventually(() => h.emulator.builds('long').find((b) => b.parameters.RUN === 'timeout')?.result === 'ABORTED', 'the build to be aborted');
+  });
+
+  test('maxConn: requests to one host are serialised with maxConn 1, concurrent with 5', async () => {
+    // Every metadata GET of job `quick` takes 400 ms; three triggers start at once.
+    h.emulator.addFault({ kind: 'slow', method: 'GET', path: '/job/quick/api/json', delayMs: 400 });
+    try {
+      const spread = async (host: string, tag: string) => {
+        const since = Date.now();
+        await Promise.all([1, 2, 3].map(async (i) => (await h.start({ remoteJenkinsName: host, job: 'quick', parameters: { RUN: `${tag}${i}` } })).result()));
+        const arrivals = h.emulator.requests({ pathPrefix: '/job/quick/api/json' }).filter((r) => r.at >= since).map((r) => r.at).sort((a, b) => a - b);
+        return arrivals.slice(0, 3);
+      };
+      const limited = await spread('jenkins-limited', 'lim');
+      const wide = await spread('jenkins-wide', 'wide');
+      // maxConn 1: each request waits for the previous 400 ms answer.
+      assert.ok(limited[2]! - limited[0]! >= 700, `maxConn 1 arrivals ${limited.map((t) => t - limited[0]!)}`);
+      // maxConn 5: the three arrive together (well within one answer's delay).
+      assert.ok(wide[2]! - wide[0]! < limited[2]! - limited[0]!, `maxConn 5 arrivals ${wide.map((t) => t - wide[0]!)}`);
+    } finally {
+      h.emulator.clearFaults();
+    }
+  });
+
+  test('parameterFile: parameters read from a file relative to the caller', async () => {
+    const file = path.join(h.tmp, 'params.properties');
+    await writeFile(file, '# comment\r\nP=from-file\r\n');
+    const s = await (await h.start({ remoteJenkinsName: 'jenkins', job: 'secured', parameterFile: 'params.properties' })).result();
+    assert.equal(h.emulator.builds('secured').find((b) => b.number === s.buildNumber)!.parameters.P, 'from-file');
+  });
+});
