@@ -27,6 +27,13 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | undefined) ?? 'ERROR') });
 }
 
+/** Installs a logger of the test's own (before the first Harness.start): e.g. one that captures every line. */
+export function installTestLogger(logger: DefaultLogger): void {
+  if (runtimeInstalled) throw new Error('installTestLogger must run before the first Harness.start');
+  runtimeInstalled = true;
+  Runtime.install({ logger });
+}
+
 /**
  * A dev server, the Jenkins emulator and workers on one task queue: the real parts every
  * integration test uses.
@@ -45,9 +52,15 @@ export class Harness {
     readonly configInput: ConfigInput,
   ) {}
 
-  static async start(opts: { scenario: EmulatorScenario; config?: (emulatorUrl: string) => ConfigInput; worker?: boolean } ): Promise<Harness> {
+  static async start(opts: {
+    scenario: EmulatorScenario;
+    config?: (emulatorUrl: string) => ConfigInput;
+    worker?: boolean;
+    /** Keep the dev server's state in this SQLite file instead of memory. */
+    dbFilename?: string;
+  }): Promise<Harness> {
     quietRuntime();
-    const [env, emulator] = await Promise.all([startDevServer(), (async () => {
+    const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename }), (async () => {
       const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario });
       await e.start();
       return e;
