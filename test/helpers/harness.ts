@@ -111,6 +111,23 @@ export class Harness {
     return new RemoteJobHandle(this.client, input.triggerId);
   }
 
+  /** An anonymous POST to the emulator made by the test itself (crumb and session cookie included). */
+  async emulatorPost(pathAndQuery: string, form: string): Promise<Response> {
+    const crumb = await fetch(`${this.emulator.url}/crumbIssuer/api/json`);
+    const body = (await crumb.json()) as { crumbRequestField: string; crumb: string };
+    const r = await fetch(`${this.emulator.url}${pathAndQuery}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        [body.crumbRequestField]: body.crumb,
+        cookie: (crumb.headers.get('set-cookie') ?? '').split(';')[0]!,
+      },
+      body: form,
+    });
+    if (r.status >= 400) throw new Error(`emulator POST ${pathAndQuery}: HTTP ${r.status}`);
+    return r;
+  }
+
   async teardown(): Promise<void> {
     for (const w of [...this.workers.keys()]) await this.stopWorker(w);
     await this.emulator.stop();
