@@ -114,6 +114,9 @@ export class JenkinsRoutes {
       const auth = this.security.authenticate(header(req, 'authorization'));
       if (!auth.ok) return errorPage(401, auth.message, req.pathname, { 'WWW-Authenticate': 'Basic realm="Jenkins"' });
       const ctx: Ctx = { ...req, identity: auth.identity };
+      // The Build Token Root plugin's action is exempt from CSRF and from the read check: that
+      // is what it is for (triggering with only a job token).
+      if (ctx.pathname.startsWith('/buildByToken/')) return this.buildByToken(ctx);
       if (ctx.method === 'POST') {
         const field = this.security.crumbField;
         const crumb = header(ctx, field) ?? param(ctx, field);
@@ -167,6 +170,25 @@ export class JenkinsRoutes {
     if (path === 'computer/api/json' && this.isRead(ctx)) return jsonReply(computerJson(this.model));
     if (first === 'crumbIssuer') return this.crumbIssuer(ctx, rest);
     if (first === 'queue') return this.queue(ctx, rest);
+    return notFoundPage();
+  }
+
+  /** Build Token Root: /buildByToken/build|buildWithParameters?job=<full name>&token=… */
+  private buildByToken(ctx: Ctx): Reply {
+    const endpoint = ctx.pathname.slice('/buildByToken/'.length).replace(/\/$/, '');
+    const jobParam = param(ctx, 'job') ?? '';
+    // The plugin sends the job as configured: a full name, or (wrongly, but it happens) a job URL.
+    const name = /^https?:\/\//i.test(jobParam)
+      ? new URL(jobParam).pathname.split('/job/').slice(1).map((seg) => decodeURIComponent(seg.replace(/\/$/, ''))).join('/')
+      : jobParam;
+    const job = this.model.jobs.get(name);
+    if (!job) return errorPage(404, `No such job ${name}`, ctx.pathname);
+    const token = param(ctx, 'token');
+    if (!job.def.token || token === undefined || !sameSecret(token, job.def.token)) {
+      return errorPage(403, 'Invalid token provided.', ctx.pathname);
+    }
+    if (endpoint === 'build') return this.doBuild(ctx, job);
+    if (endpoint === 'buildWithParameters') return this.doBuildWithParameters(ctx, job);
     return notFoundPage();
   }
 

@@ -111,7 +111,8 @@ export class JenkinsClient {
   async triggerBuild(req: TriggerRequest): Promise<TriggerResponse> {
     const url = triggerUrl(req, this.root);
     const { body, contentType } = triggerBody(req);
-    const res = await this.post(url, body, contentType);
+    // The Build Token Root action is exempt from CSRF; fetching a crumb there would need read access.
+    const res = await this.post(url, body, contentType, req.buildTokenRoot ? false : undefined);
     if (res.status >= 400) throw httpError(res);
     const location = res.headers.get('location');
     if ((res.status === 201 || res.status === 303) && location && isQueueLocation(location)) {
@@ -221,8 +222,8 @@ export class JenkinsClient {
   }
 
   /** A POST with a crumb when the auth needs one, re-sent at most once after 403 "No valid crumb". */
-  private async post(url: string, body?: string | FormData, contentType?: string): Promise<HttpResponse> {
-    let withCrumb = needsCrumb(this.opts.auth);
+  private async post(url: string, body?: string | FormData, contentType?: string, crumb?: boolean): Promise<HttpResponse> {
+    let withCrumb = crumb ?? needsCrumb(this.opts.auth);
     for (let attempt = 1; ; attempt++) {
       const sessionHeaders = withCrumb ? await this.crumbHeaders(url) : {};
       const res = await this.transport.send({
