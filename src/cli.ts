@@ -14,6 +14,8 @@ import { TriggerRuntime } from './runtime.js';
 import { installLogger } from './logging.js';
 import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
 import { temporalMode } from './temporal/connect.js';
+import { stopEmbeddedServer } from './temporal/embedded-server.js';
+import { stateDir } from './temporal/state-dir.js';
 import { exportedVariables, formatEnvFile } from './exported-vars.js';
 import type { TriggerState } from './workflows/state.js';
 
@@ -82,6 +84,7 @@ const USAGE = `usage: remote-trigger <command> [options]
   worker                                  run a worker against the configured Temporal cluster
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
+  stop-server                             stop the embedded Temporal dev server of the state directory
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable.
@@ -108,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
         return await emulatorCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'stop-server':
+        return await stopServerCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -478,6 +483,13 @@ async function demoCommand(args: string[]): Promise<number> {
   } finally {
     await emulator.stop();
   }
+}
+
+async function stopServerCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { config: { type: 'string' } });
+  const dir = stateDir(process.env, (await loadConfig(values.config)).config.stateDir);
+  log(stopEmbeddedServer(dir) ? `Stopped the embedded Temporal dev server of ${dir}` : `No embedded Temporal dev server runs for ${dir}`);
+  return EXIT.ok;
 }
 
 // ---------------------------------------------------------------- helpers

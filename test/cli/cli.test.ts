@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { JenkinsEmulator, demoScenario } from '../../src/emulator/index.js';
 import { CLI_BIN, isolatedEnv, killEmbeddedServer, runCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/harness.js';
 import { requireTemporalCli } from '../helpers/temporal.js';
+import { isListening } from '../../src/temporal/embedded-server.js';
 
 /**
  * The `remote-trigger` contract on the embedded defaults: a real dev server started by the CLI
@@ -129,5 +130,30 @@ describe('remote-trigger CLI (embedded mode)', () => {
     assert.equal(waited.code, 0, waited.stderr);
     assert.equal(json(waited.stdout).result, 'SUCCESS');
     assert.equal(emulator.builds('long').filter((b) => b.parameters.RUN === 'kill9').length, 1);
+  });
+
+  test('emulator: `remote-trigger emulator --port 0 --scenario FILE` serves the scenario over HTTP', async () => {
+    const scenarioFile = path.join(stateDir, 'scenario.yaml');
+    writeFileSync(scenarioFile, 'jobs:\n  - name: from-file\n    build: { durationMs: 100 }\n');
+    const child = spawn(process.execPath, [CLI_BIN, 'emulator', '--port', '0', '--scenario', scenarioFile], { env, cwd: stateDir, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const listening = await eventually(() => /listening on (http:\/\/\S+)/.exec(err)?.[1], 'the emulator to listen', 30_000);
+      const job = (await (await fetch(`${listening}/job/from-file/api/json`)).json()) as { name: string };
+      assert.equal(job.name, 'from-file');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  test('stop-server stops the embedded dev server of the state directory', async () => {
+    const { port } = JSON.parse(readFileSync(path.join(stateDir, 'server.json'), 'utf8')) as { port: number };
+    assert.equal(await isListening(port), true);
+    const r = await cli(['stop-server']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Stopped the embedded Temporal dev server/);
+    await eventually(async () => !(await isListening(port)), 'the dev server to stop');
   });
 });
