@@ -12,10 +12,17 @@ export function installLogger(level: LogLevel): void {
   installed = true;
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
-      const meta = (entry.meta ?? {}) as { workflowId?: string; activityType?: string };
+      const meta = (entry.meta ?? {}) as { workflowId?: string; activityType?: string; attempt?: number; error?: unknown };
       const who = meta.workflowId && meta.activityType ? `[${meta.workflowId}] ` : '';
       const tag = entry.level === 'INFO' ? '' : `${entry.level}: `;
-      process.stderr.write(`${tag}${who}${entry.message}\n`);
+      let text = entry.message;
+      // "Activity failed" alone says nothing: name the activity, the attempt and the cause.
+      if (entry.message === 'Activity failed' && meta.activityType) {
+        text = `${meta.activityType} (attempt ${meta.attempt ?? '?'}) failed: ${(meta.error as Error | undefined)?.message ?? 'unknown error'}`;
+      } else if (meta.error instanceof Error) {
+        text = `${entry.message}: ${meta.error.message}`;
+      }
+      process.stderr.write(`${tag}${who}${text}\n`);
     }),
   });
 }

@@ -75,7 +75,7 @@ describe('remote-trigger CLI (embedded mode)', () => {
   });
 
   test('an unreachable Jenkins exits 3', async () => {
-    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:9', '--json', '--http-get-read-timeout', '2000']);
+    const r = await cli(['trigger', '--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:59999', '--json', '--http-get-read-timeout', '2000']);
     assert.equal(r.code, 3, r.stderr);
   });
 
