@@ -21,23 +21,12 @@ describe('abort', () => {
   });
   after(() => h?.teardown());
 
-  /** Crumb + session cookie for an anonymous POST made by the test itself. */
-  async function crumbHeaders(): Promise<Record<string, string>> {
-    const r = await fetch(`${h.emulator.url}/crumbIssuer/api/json`);
-    const body = (await r.json()) as { crumbRequestField: string; crumb: string };
-    return { [body.crumbRequestField]: body.crumb, cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]! };
-  }
-
   const running = (handle: { state(): Promise<{ status: string }> }) =>
     eventually(async () => (await handle.state()).status === 'RUNNING', 'the remote build to start');
 
   test('abort while queued cancels the queue item, and the update returns once it is done', async () => {
     // Occupy the job (the plugin always sends delay=0, so only a running build keeps an item queued).
-    const blocker = await fetch(`${h.emulator.url}/job/waits/buildWithParameters?delay=0`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await crumbHeaders()) },
-      body: 'N=blocker&EMULATOR_SCRIPT=blocker',
-    });
+    const blocker = await h.emulatorPost('/job/waits/buildWithParameters?delay=0', 'N=blocker&EMULATOR_SCRIPT=blocker');
     assert.equal(blocker.status, 201);
     await eventually(() => h.emulator.builds('waits').some((b) => b.building), 'the blocker build to run');
     const handle = await h.start({ job: 'waits', parameters: { N: 'q1' } });
