@@ -34,6 +34,7 @@ const triggerFlags = {
   parameters: { type: 'string' },
   param: { type: 'string', multiple: true },
   'parameter-file': { type: 'string' },
+  'file-param': { type: 'string', multiple: true },
   'no-block-build-until-complete': { type: 'boolean' },
   'poll-interval': { type: 'string' },
   'queue-poll-interval': { type: 'string' },
@@ -196,6 +197,15 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   if (v['prevent-remote-build-queue']) o.preventRemoteBuildQueue = true;
   if (v.disabled) o.disabled = true;
   if (v['secret-parameter']) o.secretParameters = v['secret-parameter'];
+  if (v['file-param']) {
+    const files: Record<string, string> = {};
+    for (const f of v['file-param']) {
+      const eq = f.indexOf('=');
+      if (eq <= 0 || eq === f.length - 1) throw new UsageError(`--file-param expects NAME=PATH, got '${f}'`, 'file-param');
+      files[f.slice(0, eq).trim()] = f.slice(eq + 1);
+    }
+    o.fileParameters = { ...((o.fileParameters as Record<string, string> | undefined) ?? {}), ...files };
+  }
   if (v['token-env'] !== undefined) {
     if (v['token-env'].trim() === '') throw new UsageError('--token-env must name an environment variable', 'token');
     o.token = { env: v['token-env'] };

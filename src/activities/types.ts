@@ -12,6 +12,8 @@ export interface JobFacts {
   parameterized: boolean;
   /** The job declares the marker parameter, so the trigger id can be sent and found again. */
   hasMarkerParameter: boolean;
+  /** Names of the job's file parameters (absent in histories recorded before file parameters existed). */
+  fileParameters?: string[];
 }
 
 export interface Triggered {

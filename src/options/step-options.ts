@@ -91,6 +91,12 @@ export const StepOptionsSchema = z.strictObject({
   queuePollInterval: z.number().int().positive().max(30, 'must be at most 30 seconds').optional(),
   /** Results that count as passing; the plugin's fixed set is SUCCESS and UNSTABLE. */
   passingResults: z.array(z.enum(RESULTS)).min(1).default(['SUCCESS', 'UNSTABLE']),
+  /**
+   * File parameters: parameter name → path of a local file, read by the caller (as the plugin
+   * reads parameter files from the workspace) and uploaded as multipart/form-data. The content
+   * travels in workflow input, so files are limited to 256 KiB each.
+   */
+  fileParameters: z.record(z.string().trim().min(1), z.string().min(1)).default({}),
   /** Parameter names whose values are masked in every log line. */
   secretParameters: z.array(z.string()).default([]),
 });

@@ -17,6 +17,8 @@ export interface TriggerInput {
   job: string;
   target: Target;
   parameters: ParameterList;
+  /** File parameters with their content (base64), sent as multipart/form-data. */
+  files: Array<{ name: string; fileName: string; contentBase64: string }>;
   token: SecretRef | null;
   blockBuildUntilComplete: boolean;
   pollIntervalSeconds: number;
@@ -52,6 +54,7 @@ export async function buildTriggerInput(
   const opts = parseStepOptions(raw);
   const target = resolveTarget(opts, ctx.config);
   const parameters = await readParameters(opts, ctx.cwd ?? process.cwd());
+  const files = await readFileParameters(opts.fileParameters, parameters, ctx.cwd ?? process.cwd());
   const token = typeof opts.token === 'object' ? opts.token : null;
   if (token) checkCredentialIds({ kind: 'bearer', secret: token }, ctx.config, 'token');
   return {
@@ -59,6 +62,7 @@ export async function buildTriggerInput(
     job: opts.job,
     target,
     parameters,
+    files,
     token,
     blockBuildUntilComplete: opts.blockBuildUntilComplete,
     pollIntervalSeconds: opts.pollInterval,
@@ -104,6 +108,29 @@ async function readParameters(opts: StepOptions, cwd: string): Promise<Parameter
     if (e instanceof ParameterError) throw new OptionsError(e.message, e.field);
     throw e;
   }
+}
+
+/** The content of a file parameter travels in workflow input (history): keep it small. */
+export const MAX_FILE_PARAMETER_BYTES = 256 * 1024;
+
+async function readFileParameters(map: Record<string, string>, parameters: ParameterList, cwd: string): Promise<TriggerInput['files']> {
+  const files: TriggerInput['files'] = [];
+  for (const [name, file] of Object.entries(map)) {
+    const field = `fileParameters.${name}`;
+    if (parameters.some(([k]) => k === name)) throw new OptionsError(`${field}: '${name}' is also given as a plain parameter`, field);
+    const full = path.resolve(cwd, file);
+    let content: Buffer;
+    try {
+      content = await readFile(full);
+    } catch (e) {
+      throw new OptionsError(`${field}: cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, field);
+    }
+    if (content.length > MAX_FILE_PARAMETER_BYTES) {
+      throw new OptionsError(`${field}: ${full} has ${content.length} bytes; file parameters are limited to ${MAX_FILE_PARAMETER_BYTES} bytes (they travel in workflow history)`, field);
+    }
+    files.push({ name, fileName: path.basename(full), contentBase64: content.toString('base64') });
+  }
+  return files;
 }
 
 async function readParameterFile(file: string, cwd: string, field: string): Promise<ParameterList> {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
 import type { BuildStatus } from '../../src/workflows/state.js';
@@ -18,6 +20,7 @@ describe('trigger life cycle', () => {
           { name: 'fails', build: { durationMs: 300, result: 'FAILURE' } },
           { name: 'unstable', build: { durationMs: 300, result: 'UNSTABLE' } },
           { name: 'disabled-job', disabled: true },
+          { name: 'upload', parameters: [{ name: 'CONFIG', type: 'file' }, { name: 'X' }], build: { durationMs: 300 } },
         ],
       },
     });
@@ -112,5 +115,22 @@ describe('trigger life cycle', () => {
     const handle = await h.start({ job: 'plain', blockBuildUntilComplete: false });
     const done = await eventually(async () => ((await handle.isFinished()) ? handle.state() : null), 'non-blocking trigger to finish');
     assert.equal(done.result, 'SUCCESS');
+  });
+
+  test('file parameters are uploaded as multipart/form-data; a job without that file parameter is refused before the POST', async () => {
+    const file = path.join(h.tmp, 'app.properties');
+    await writeFile(file, 'key=value\nünïcode=✓\n');
+    const s = await (await h.start({ job: 'upload', parameters: { X: 'plain' }, fileParameters: { CONFIG: 'app.properties' } })).result();
+    assert.equal(s.result, 'SUCCESS');
+    const build = h.emulator.builds('upload').find((b) => b.number === s.buildNumber)!;
+    assert.equal(build.parameters.CONFIG, 'key=value\nünïcode=✓\n');
+    assert.equal(build.parameters.X, 'plain');
+    const post = h.emulator.requests({ method: 'POST' }).filter((r) => r.path === '/job/upload/buildWithParameters').at(-1)!;
+    assert.match(post.headers['content-type'] ?? '', /^multipart\/form-data/);
+
+    const before = h.emulator.requests({ method: 'POST' }).length;
+    const wrong = await h.start({ job: 'slow-start', fileParameters: { CONFIG: 'app.properties' } });
+    await assert.rejects(wrong.result(), /defines no file parameter 'CONFIG'/);
+    assert.equal(h.emulator.requests({ method: 'POST' }).length, before);
   });
 });
