@@ -44,8 +44,8 @@ export class ConsoleStore {
   }
 
   /** Appends a chunk fetched from `from.start`, then records the cursor that follows it. */
-  async append(triggerId: string, from: ConsoleCursor, text: string, nextStart: string): Promise<ConsoleCursor> {
-    const data = Buffer.from(text, 'utf8');
+  async append(triggerId: string, from: ConsoleCursor, chunk: Uint8Array, nextStart: string): Promise<ConsoleCursor> {
+    const data = chunk;
     if (data.length > 0) {
       const fh = await open(this.logPath(triggerId), 'a');
       try {

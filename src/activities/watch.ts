@@ -84,6 +84,8 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
   const stop = keepHeartbeating(() => ({ phase: 'running', build: build.buildNumber, console: cursor?.start ?? null }));
   const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
   const errors = new TransientErrors();
+  // One streaming decoder per attempt: a UTF-8 character split across chunks is decoded whole.
+  const decoder = new TextDecoder();
   let tailPolls = 0;
   try {
     for (;;) {
@@ -92,9 +94,9 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
         let moreConsole = false;
         if (cursor) {
           const chunk = await jenkins.getConsoleChunk(build.buildUrl, cursor.start);
-          if (chunk.text.length > 0 || chunk.nextStart !== cursor.start) {
-            cursor = await store.append(input.triggerId, cursor, chunk.text, chunk.nextStart);
-            if (chunk.text.length > 0) deps.onConsole?.(input.triggerId, chunk.text);
+          if (chunk.bytes.length > 0 || chunk.nextStart !== cursor.start) {
+            cursor = await store.append(input.triggerId, cursor, chunk.bytes, chunk.nextStart);
+            if (chunk.bytes.length > 0) deps.onConsole?.(input.triggerId, decoder.decode(chunk.bytes, { stream: true }));
           }
           moreConsole = chunk.moreData;
         }
