@@ -1,4 +1,4 @@
-import { Context, sleep } from '@temporalio/activity';
+import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { JenkinsError, normaliseJobUrl, rebaseOnRoot, type JenkinsClient } from '../jenkins/index.js';
 import { describeAuth } from '../options/auth.js';
 import { formatParameters, type ParameterList } from '../options/parameters.js';
@@ -27,7 +27,18 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
       fullDisplayName: info.fullDisplayName,
       parameterized: info.parameterized,
       hasMarkerParameter: info.parameterDefinitions.some((d) => d.name === input.target.markerParameter),
+      fileParameters: info.parameterDefinitions.filter((d) => /FileParameterDefinition$/.test(d.type)).map((d) => d.name),
+      passwordParameters: info.parameterDefinitions.filter((d) => /PasswordParameterDefinition$/.test(d.type)).map((d) => d.name),
     };
+    for (const f of input.files ?? []) {
+      if (!facts.fileParameters!.includes(f.name)) {
+        throw ApplicationFailure.create({
+          type: FailureTypes.JenkinsRejected,
+          message: `The remote job ${facts.fullName} defines no file parameter '${f.name}' (its parameters: ${info.parameterDefinitions.map((d) => `${d.name}:${d.type}`).join(', ') || 'none'})`,
+          nonRetryable: true,
+        });
+      }
+    }
     const log = Context.current().log;
     log.info(`Triggering ${facts.parameterized ? 'parameterized' : 'non-parameterized'} remote job '${facts.jobUrl}'`);
     log.info(
@@ -103,11 +114,13 @@ export async function triggerBuild(deps: ActivityDeps, shared: SharedState, inpu
         return found;
       }
     }
-    ctx.log.info(`Triggering remote job now. parameters: ${formatParameters(parameters, input.secretParameters)}`);
+    const masked = [...input.secretParameters, ...(job.passwordParameters ?? [])];
+    ctx.log.info(`Triggering remote job now. parameters: ${formatParameters(parameters, masked)}`);
     const r = await jenkins.triggerBuild({
       jobUrl: job.jobUrl,
       parameterized: job.parameterized,
       parameters: job.parameterized ? parameters : [],
+      files: (input.files ?? []).map((f) => ({ name: f.name, fileName: f.fileName, content: Buffer.from(f.contentBase64, 'base64') })),
       token,
       buildTokenRoot: input.target.buildTokenRoot ? { job: input.job } : undefined,
     });
@@ -141,8 +154,12 @@ async function findEarlierTrigger(
   // Clocks of worker and Jenkins differ; a minute of slack, and the parameters must match.
   const since = firstScheduledMs - 60_000;
   const marker = job.hasMarkerParameter ? input.target.markerParameter : null;
+  // Jenkins drops parameters the job does not declare (SECURITY-170) and fills in defaults for
+  // the ones it does, so a parameter missing from the item was dropped, not different: compare
+  // only the names Jenkins kept. (Parameters of a non-parameterized job are not even sent.)
+  const sent = job.parameterized ? parameters : [];
   const matches = (params: Record<string, string>) =>
-    marker ? params[marker] === input.triggerId : parameters.every(([k, v]) => params[k] === v);
+    marker ? params[marker] === input.triggerId : sent.every(([k, v]) => !Object.hasOwn(params, k) || params[k] === v);
   const jobPath = pathOf(job.jobUrl, input.target.root);
 
   const queued = (await jenkins.listQueue()).find(

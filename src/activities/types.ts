@@ -14,6 +14,8 @@ export interface JobFacts {
   hasMarkerParameter: boolean;
   /** Names of the job's file parameters (absent in histories recorded before file parameters existed). */
   fileParameters?: string[];
+  /** Names of the job's password parameters: their values are masked in logs like secretParameters. */
+  passwordParameters?: string[];
 }
 
 export interface Triggered {

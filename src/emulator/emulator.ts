@@ -132,11 +132,14 @@ export class JenkinsEmulator {
   /**
    * Simulates a controller restart: 503 for downMs, the left-item cache and all web sessions
    * (hence crumbs) are lost. Queued items and running builds carry on, which real Jenkins only
-   * does for the queue (builds would be aborted or resumed).
+   * does for the queue (builds would be aborted or resumed). `loseQueue` also drops the items
+   * still waiting in the queue, as when queue.xml was not written or could not be read back
+   * (a crash, a disk problem): their ids then 404 and no build will ever carry them.
    */
-  restart(opts: { downMs?: number } = {}): void {
+  restart(opts: { downMs?: number; loseQueue?: boolean } = {}): void {
     this.downUntil = Date.now() + (opts.downMs ?? 2000);
     this.model.forgetLeftItems();
+    if (opts.loseQueue) this.model.forgetQueuedItems();
     this.security.forgetSessions();
     this.instanceSession = randomBytes(4).toString('hex');
     this.log(`emulator: restarting, down for ${opts.downMs ?? 2000} ms`);
@@ -357,7 +360,7 @@ export class JenkinsEmulator {
         case 'POST /restart': {
           const downMs = query.get('downMs');
           if (downMs !== null && !/^\d+$/.test(downMs)) return jsonReply({ error: 'downMs must be a whole number of milliseconds' }, 400);
-          this.restart(downMs === null ? {} : { downMs: Number(downMs) });
+          this.restart({ ...(downMs === null ? {} : { downMs: Number(downMs) }), loseQueue: query.get('loseQueue') === 'true' });
           return emptyReply(204);
         }
         case 'PUT /jobs': {

@@ -289,6 +289,11 @@ export class Model {
     for (const [id, item] of this.items) if (item.state === 'left') this.items.delete(id);
   }
 
+  /** A restart that lost queue.xml: items not yet started are gone (no build, 404 on their id). */
+  forgetQueuedItems(): void {
+    for (const [id, item] of this.items) if (item.state !== 'left') this.items.delete(id);
+  }
+
   runningBuild(job: JobState): Build | undefined {
     return job.builds.find((b) => b.inProgress);
   }

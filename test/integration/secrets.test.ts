@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DefaultLogger } from '@temporalio/worker';
+import type { StepOptionsInput } from '../../src/options/step-options.js';
 import { Harness, installTestLogger } from '../helpers/harness.js';
 
 /**
@@ -58,11 +59,13 @@ describe('secrets stay out of history, logs and server files', () => {
       env: { ...process.env, RT_SECRET_API_TOKEN: SECRETS.apiToken, RT_SECRET_PASSWORD: SECRETS.password, RT_SECRET_JOB_TOKEN: SECRETS.jobToken },
     });
 
-    const common = { remoteJenkinsName: 'jenkins', job: 'secure', enhancedLogging: true, secretParameters: ['DB_PASSWORD'] };
-    const runs = [
+    // DB_PASSWORD is a password parameter of the job: masked without being listed. NOTE is
+    // masked because it is listed in secretParameters.
+    const common = { remoteJenkinsName: 'jenkins', job: 'secure', enhancedLogging: true };
+    const runs: Array<StepOptionsInput & { parameters: Record<string, string> }> = [
       { ...common, parameters: { DB_PASSWORD: SECRETS.parameter, X: 'credentials' }, token: { credentials: 'job-token' } },
       { ...common, parameters: { DB_PASSWORD: SECRETS.parameter, X: 'token' }, token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'TokenAuth' as const, userName: 'ci', apiTokenEnv: 'RT_SECRET_API_TOKEN' } },
-      { ...common, parameters: { DB_PASSWORD: SECRETS.parameter, X: 'bearer' }, token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'BearerTokenAuth' as const, tokenFile: bearerFile } },
+      { ...common, parameters: { DB_PASSWORD: 'another', X: 'bearer', NOTE: SECRETS.parameter }, secretParameters: ['NOTE'], token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'BearerTokenAuth' as const, tokenFile: bearerFile } },
     ];
     for (const options of runs) {
       const handle = await h.start(options);
@@ -118,7 +121,8 @@ describe('secrets stay out of history, logs and server files', () => {
 
   test('no secret (and no secret parameter value) in any worker log line', () => {
     assert.ok(logLines.length > 50, `captured ${logLines.length} log lines`);
-    assert.ok(logLines.some((l) => l.includes('DB_PASSWORD=****')), 'the secret parameter is logged masked');
+    assert.ok(logLines.some((l) => l.includes('DB_PASSWORD=****, X=credentials')), 'the password parameter is logged masked');
+    assert.ok(logLines.some((l) => l.includes('X=bearer, NOTE=****')), 'the listed secret parameter is logged masked');
     assert.deepEqual(findSecrets(logLines.join('\n'), 'worker log'), []);
   });
 
