@@ -305,8 +305,18 @@ async function follow(
   const tail = opts.enhancedLogging && !opts.quiet ? new ConsoleTail(path.join(runtime.consoleDir, `${encodeURIComponent(handle.workflowId)}.log`), log) : null;
   let shown = '';
   let consoleHeader = false;
+  let waitingForWorker = false;
   for (;;) {
-    const s = await handle.state();
+    let s: TriggerState;
+    try {
+      s = await handle.state();
+    } catch (e) {
+      // With an external cluster the work waits for a `remote-trigger worker`: so do we.
+      if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
+      if (!waitingForWorker) say(`Waiting for a worker: ${e.message.split(' (start')[0]}; start one with \`remote-trigger worker\``);
+      waitingForWorker = true;
+      continue;
+    }
     const key = `${s.status}|${s.queueId}|${s.buildNumber}`;
     if (key !== shown) {
       shown = key;

@@ -6,6 +6,8 @@ import type { TriggerInput } from './options/trigger-input.js';
 import { abortSignal, abortUpdate, stateQuery } from './workflows/messages.js';
 import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
 
+const QUERY_DEADLINE_MS = 10_000;
+
 /** A trigger that failed: the remote result did not pass, or the trigger itself failed. */
 export class RemoteTriggerError extends Error {
   override name = 'RemoteTriggerError';
@@ -42,7 +44,17 @@ export class RemoteJobHandle {
     const handle = this.client.workflow.getHandle(this.workflowId);
     const desc = await handle.describe();
     if (desc.status.name === 'RUNNING') {
-      this.last = await handle.query(stateQuery);
+      try {
+        // A query needs a worker; without one the server would make us wait ~30 s for nothing.
+        this.last = await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stateQuery));
+      } catch (e) {
+        throw new RemoteTriggerError(
+          `trigger ${this.workflowId} is running, but no worker answered on task queue '${desc.taskQueue}' within ${QUERY_DEADLINE_MS / 1000} s ` +
+            `(start one with \`remote-trigger worker\`): ${(e as Error).message}`,
+          'NoWorker',
+          this.last,
+        );
+      }
     } else {
       this.last = await this.closedState();
     }

@@ -39,6 +39,10 @@ describe('remote-trigger against a configured cluster (TEMPORAL_ADDRESS) with se
     // Nothing reaches Jenkins while no worker runs (the CLI runs none in this mode).
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(emulator.requests().length, 0);
+    // Its state needs a worker to answer the query: status says so (exit 3) instead of hanging.
+    const noWorker = await runCli({ args: ['status', 'ext-1'], env, cwd: stateDir, timeoutMs: 60_000 });
+    assert.equal(noWorker.code, 3, noWorker.stderr);
+    assert.match(noWorker.stderr, /no worker answered on task queue 'ext-test'/);
     for (let i = 0; i < 2; i++) {
       const w = spawn(process.execPath, [CLI_BIN, 'worker'], { env, cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
