@@ -65,6 +65,9 @@ const triggerFlags = {
   'export-env': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean', short: 'v' },
+  // Validate and print the workflow input (no secrets in it), start nothing: for any other
+  // Temporal client, e.g. an edge function using Temporal's HTTP API.
+  'dry-run': { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const commonFlags = {
@@ -151,6 +154,10 @@ async function triggerCommand(args: string[]): Promise<number> {
   const id = values.id ?? defaultTriggerId(String(options.job ?? 'job'));
   // Everything is validated before anything starts (exit 2, nothing sent to Jenkins).
   const input = await buildTriggerInput(options, { config, triggerId: id });
+  if (values['dry-run']) {
+    process.stdout.write(`${JSON.stringify(input, null, 2)}\n`);
+    return EXIT.ok;
+  }
   // The embedded worker runs here: a secret it could not resolve is a configuration error now.
   if (temporalMode(config) === 'embedded') checkSecretsResolvable(input, config);
   const runtime = await openRuntime(config, values.quiet);

@@ -12,6 +12,9 @@ export { RemoteJobHandle, RemoteTriggerError } from './handle.js';
 export { TriggerRuntime } from './runtime.js';
 export { OptionsError } from './options/errors.js';
 export type { StepOptionsInput as TriggerRemoteJobOptions } from './options/step-options.js';
+export { buildTriggerInput, type TriggerInput } from './options/trigger-input.js';
+export { loadConfig, parseConfig, type Config } from './options/config.js';
+export { WORKFLOW_TYPE, stateQuery, abortSignal, abortUpdate } from './workflows/messages.js';
 export type { TriggerState, BuildStatus, RemoteResult } from './workflows/state.js';
 
 /** Where triggers are started: a runtime (embedded default), or your own Temporal client. */

@@ -25,7 +25,8 @@ import type { TriggerState } from './state.js';
  * abort can never lose the queue id it returns, and it is never blindly re-sent (decision 2,
  * see activities/trigger.ts).
  */
-export async function remoteTrigger(input: TriggerInput): Promise<TriggerState> {
+export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
+  const input = normaliseInput(rawInput);
   const st: TriggerState = {
     triggerId: input.triggerId,
     job: input.job,
@@ -181,6 +182,29 @@ function activitiesFor(input: TriggerInput) {
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
+  };
+}
+
+/**
+ * Input may come from other clients than ours: Temporal's HTTP API turns empty lists into null,
+ * and other languages may leave optional lists out. Fill them in; refuse input without a target.
+ */
+function normaliseInput(input: TriggerInput): TriggerInput {
+  if (!input?.target?.jobUrl || !input.target.root || !input.triggerId) {
+    throw ApplicationFailure.create({
+      type: 'InvalidInput',
+      message: 'remoteTrigger input needs triggerId and target.{root,jobUrl}: build it with buildTriggerInput or `remote-trigger trigger --dry-run`',
+      nonRetryable: true,
+    });
+  }
+  return {
+    ...input,
+    parameters: input.parameters ?? [],
+    files: input.files ?? [],
+    secretParameters: input.secretParameters ?? [],
+    passingResults: input.passingResults?.length ? input.passingResults : ['SUCCESS', 'UNSTABLE'],
+    timeoutSeconds: input.timeoutSeconds ?? null,
+    token: input.token ?? null,
   };
 }
 

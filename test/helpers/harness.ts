@@ -58,9 +58,11 @@ export class Harness {
     worker?: boolean;
     /** Keep the dev server's state in this SQLite file instead of memory. */
     dbFilename?: string;
+    /** More `temporal server start-dev` arguments (e.g. --http-port). */
+    devServerArgs?: string[];
   }): Promise<Harness> {
     quietRuntime();
-    const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename }), (async () => {
+    const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename, extraArgs: opts.devServerArgs }), (async () => {
       const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario });
       await e.start();
       return e;

@@ -12,13 +12,14 @@ export function requireTemporalCli(): string {
   return cli;
 }
 
-export async function startDevServer(opts: { dbFilename?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServer(opts: { dbFilename?: string; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTemporalCli() },
       ip: '127.0.0.1',
       dbFilename: opts.dbFilename,
       log: { format: 'pretty', level: 'error' },
+      extraArgs: opts.extraArgs,
     },
   });
 }
