@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseBody, readBody, splitTarget } from './http.js';
 import { Model, settingsOf, Timers } from './model.js';
@@ -65,12 +66,13 @@ export class JenkinsEmulator {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.onRequest(req, res).catch((error: unknown) => {
         this.log(`emulator: internal error: ${(error as Error).stack ?? String(error)}`);
         if (!res.headersSent) this.send(res, oopsPage(), req.method ?? 'GET');
       });
-    });
+    };
+    const server: Server = this.opts.tls ? createHttpsServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, handler) : createServer(handler);
     const host = this.opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -81,7 +83,7 @@ export class JenkinsEmulator {
     });
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.listenUrl = `http://${shownHost}:${address.port}`;
+    this.listenUrl = `${this.opts.tls ? 'https' : 'http'}://${shownHost}:${address.port}`;
     this.server = server;
     this.log(`emulator: listening on ${this.listenUrl}`);
   }

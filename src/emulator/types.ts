@@ -116,6 +116,8 @@ export interface RecordedRequest {
 
 export interface JenkinsEmulatorOptions {
   port?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Default 127.0.0.1. */
   host?: string;
   scenario?: EmulatorScenario;

@@ -60,10 +60,12 @@ export class Harness {
     dbFilename?: string;
     /** More `temporal server start-dev` arguments (e.g. --http-port). */
     devServerArgs?: string[];
+    /** Serve the emulator over HTTPS with this key and certificate. */
+    tls?: { key: Buffer; cert: Buffer };
   }): Promise<Harness> {
     quietRuntime();
     const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename, extraArgs: opts.devServerArgs }), (async () => {
-      const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario });
+      const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario, tls: opts.tls });
       await e.start();
       return e;
     })()]);
