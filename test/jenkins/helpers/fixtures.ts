@@ -1,9 +1,10 @@
-// The shared Jenkins fixtures (../shared/fixtures/jenkins, beside the repository).
+// Recorded-shape Jenkins responses (copied from the project's shared/fixtures/jenkins, see
+// jenkins-api.md §12), kept in the repository so the tests need nothing outside it.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/jenkins');
+const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/jenkins');
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(resolve(dir, name), 'utf8'));
