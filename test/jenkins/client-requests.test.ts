@@ -136,8 +136,11 @@ describe('JenkinsClient GETs', () => {
       res.end(chunks[n++]);
     });
     const client = new JenkinsClient({ root: server.url, auth });
-    assert.deepEqual(await client.getConsoleChunk(`${server.url}/job/demo/14/`, '0'), { text: chunks[0], nextStart: '1834', moreData: true });
-    assert.deepEqual(await client.getConsoleChunk(`${server.url}/job/demo/14`, '1834'), { text: chunks[1], nextStart: '1934', moreData: false });
+    const first = await client.getConsoleChunk(`${server.url}/job/demo/14/`, '0');
+    assert.deepEqual({ ...first, bytes: undefined }, { text: chunks[0], bytes: undefined, nextStart: '1834', moreData: true });
+    assert.equal(Buffer.from(first.bytes).toString('utf8'), chunks[0]); // the raw bytes, for the console store
+    const second = await client.getConsoleChunk(`${server.url}/job/demo/14`, '1834');
+    assert.deepEqual({ ...second, bytes: undefined }, { text: chunks[1], bytes: undefined, nextStart: '1934', moreData: false });
     assert.deepEqual(server.requests.map((r) => r.url), ['/job/demo/14/logText/progressiveText?start=0', '/job/demo/14/logText/progressiveText?start=1834']);
     assert.equal(server.requests[0]?.headers.accept, 'text/plain');
   });
