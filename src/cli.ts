@@ -339,8 +339,7 @@ async function follow(
       return s;
     }
     await tail?.poll();
-    const closed = (await runtime.client.workflow.getHandle(handle.workflowId).describe()).status.name !== 'RUNNING';
-    if (closed) {
+    if (await handle.isClosed()) {
       const final = await handle.result({ throwOnFailure: false });
       if (tail) {
         await tail.flush();
@@ -416,7 +415,7 @@ async function waitCommand(args: string[]): Promise<number> {
 
 async function readsConsole(handle: RemoteJobHandle): Promise<boolean> {
   try {
-    return (await handle['input']()).enhancedLogging;
+    return (await handle.input()).enhancedLogging;
   } catch {
     return false;
   }

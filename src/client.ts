@@ -100,8 +100,7 @@ export async function waitUntilAccepted(handle: RemoteJobHandle, pollMs = 250): 
   for (;;) {
     const s = await handle.state();
     if (s.status !== 'NOT_TRIGGERED' || s.error || s.abort) return s;
-    const desc = await handle['client'].workflow.getHandle(handle.workflowId).describe();
-    if (desc.status.name !== 'RUNNING') return handle.result({ throwOnFailure: true });
+    if (await handle.isClosed()) return handle.result({ throwOnFailure: true });
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

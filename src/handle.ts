@@ -219,12 +219,14 @@ export class RemoteJobHandle {
     return this.last;
   }
 
-  private async isClosed(): Promise<boolean> {
+  /** True once the trigger's workflow has ended (finished, failed, cancelled). */
+  async isClosed(): Promise<boolean> {
     const desc = await this.client.workflow.getHandle(this.workflowId).describe();
     return desc.status.name !== 'RUNNING';
   }
 
-  private async input(): Promise<TriggerInput> {
+  /** The trigger's workflow input (options as validated; references, never secrets). */
+  async input(): Promise<TriggerInput> {
     const history = await this.client.workflow.getHandle(this.workflowId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];

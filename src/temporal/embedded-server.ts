@@ -23,8 +23,6 @@ interface ServerRecord {
   cli: string;
 }
 
-export const SEARCH_ATTRIBUTES = ['RemoteJob=Keyword', 'RemoteStatus=Keyword'];
-
 export async function ensureEmbeddedServer(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   mkdirSync(dir, { recursive: true });
   const recordPath = path.join(dir, 'server.json');
@@ -42,7 +40,6 @@ export async function ensureEmbeddedServer(dir: string, log: (line: string) => v
     const port = again?.port ?? (await freePort());
     const logFd = openSync(path.join(dir, 'server.log'), 'a');
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
-    for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', sa);
     const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();

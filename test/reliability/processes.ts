@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../../src/temporal/cli-path.js';
-import { SEARCH_ATTRIBUTES, freePort, isListening } from '../../src/temporal/embedded-server.js';
+import { freePort, isListening } from '../../src/temporal/embedded-server.js';
 
 /** Child processes the crash test kills on purpose: workers and a Temporal dev server on a SQLite file. */
 
@@ -68,7 +68,6 @@ export async function startTemporalServer(opts: { port: number; dbFile: string; 
   const cli = findTemporalCli();
   if (!cli) throw new Error('the temporal CLI was not found (TEMPORAL_CLI_PATH, PATH or .tools/bin)');
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--log-level', 'warn'];
-  for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', sa);
   const fd = openSync(opts.logFile, 'a');
   const child = spawn(cli, args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
