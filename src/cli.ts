@@ -313,6 +313,7 @@ async function follow(
   let shown = '';
   let consoleHeader = false;
   let waitingForWorker = false;
+  let lastWhy: unknown = null;
   for (;;) {
     let s: TriggerState;
     try {
@@ -333,6 +334,12 @@ async function follow(
         if (tail && !consoleHeader) say(`${'-'.repeat(80)}\n\nConsole output of remote job:`);
         consoleHeader = true;
       }
+    }
+    if (s.status === 'QUEUED') {
+      // The plugin's "The remote job is blocked. <why>." lines, from the watcher's heartbeat.
+      const details = (await handle.progress())?.details;
+      if (details?.why && details.why !== lastWhy) say(`The remote job is ${String(details.state ?? 'queued')}. ${String(details.why)}`);
+      lastWhy = details?.why ?? lastWhy;
     }
     if (!opts.block && s.status !== 'NOT_TRIGGERED') {
       say('Not blocking local job until remote job completes - fire and forget.');

@@ -219,6 +219,24 @@ export class RemoteJobHandle {
     return this.last;
   }
 
+  /**
+   * What the worker is doing right now: the pending activity and its last heartbeat (for
+   * example the queue item's `why`). Heartbeats are not history, so this is the only place
+   * such progress is visible. Null when nothing is pending.
+   */
+  async progress(): Promise<{ activity: string; details: Record<string, unknown> | null } | null> {
+    const desc = await this.client.workflow.getHandle(this.workflowId).describe();
+    const pending = desc.raw.pendingActivities?.[0];
+    if (!pending) return null;
+    const payload = pending.heartbeatDetails?.payloads?.[0];
+    let details: Record<string, unknown> | null = null;
+    if (payload) {
+      const { defaultPayloadConverter } = await import('@temporalio/common');
+      details = defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>;
+    }
+    return { activity: pending.activityType?.name ?? 'unknown', details };
+  }
+
   /** True once the trigger's workflow has ended (finished, failed, cancelled). */
   async isClosed(): Promise<boolean> {
     const desc = await this.client.workflow.getHandle(this.workflowId).describe();

@@ -32,6 +32,11 @@ describe('abort', () => {
     const handle = await h.start({ job: 'waits', parameters: { N: 'q1' } });
     await eventually(async () => (await handle.state()).status === 'QUEUED', 'the trigger to be queued');
     assert.equal(h.emulator.queueItems().find((q) => q.id === (handle.lastKnownState?.queueId ?? -1))?.state, 'blocked');
+    // The queue watcher's heartbeat says why it waits (what the CLI prints as progress).
+    const progress = await eventually(async () => ((await handle.progress())?.details?.why ? handle.progress() : null), 'the watcher to report why');
+    assert.equal(progress.activity, 'awaitBuildStart');
+    assert.equal(progress.details?.state, 'blocked');
+    assert.match(String(progress.details?.why), /Build #\d+ is already in progress/);
     const s = await handle.abort('test: abort while queued');
     assert.equal(s.status, 'FINISHED');
     assert.equal(s.result, 'NOT_BUILT');
