@@ -1,14 +1,10 @@
 // Connection-level failures: timeouts, refused connections, cancellation, TLS, the limiter.
-import { selfSignedCert } from '../helpers/tls.js';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { JenkinsClient, JenkinsError, type Limiter } from '../../src/jenkins/index.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { sendJson, startServer, type TestServer } from './helpers/server.js';
 import { fixture } from './helpers/fixtures.js';
 

@@ -1,20 +1,12 @@
 // GET/POST behaviour of the client against small local servers: URLs, parsing, errors, origins.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { JenkinsClient, JenkinsError, MemoryTtlCache, type JobInfo } from '../../src/jenkins/index.js';
+import { JenkinsClient, MemoryTtlCache, type JobInfo } from '../../src/jenkins/index.js';
 import { fixture } from './helpers/fixtures.js';
-import { sendJson, startServer, type TestServer } from './helpers/server.js';
+import { sendJson, startServer, rejection, type TestServer } from './helpers/server.js';
 
 const auth = { kind: 'basic', user: 'ci', secret: 'api-token', apiToken: true } as const;
 
-async function rejection(p: Promise<unknown>): Promise<JenkinsError> {
-  const e = await p.then(
-    () => assert.fail('should throw'),
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof JenkinsError, String(e));
-  return e;
-}
 
 describe('JenkinsClient GETs', () => {
   const servers: TestServer[] = [];

@@ -1,8 +1,8 @@
 // The trigger POST: answers 201/303/302, no redirect following, body order and encoding.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { JenkinsClient, JenkinsError, JenkinsProtocolError } from '../../src/jenkins/index.js';
-import { startServer, type TestServer } from './helpers/server.js';
+import { JenkinsClient, JenkinsProtocolError } from '../../src/jenkins/index.js';
+import { startServer, rejection, type TestServer } from './helpers/server.js';
 
 const auth = { kind: 'basic', user: 'ci', secret: 'api-token', apiToken: true } as const;
 
@@ -13,14 +13,6 @@ async function answer(status: number, headers: Record<string, string>): Promise<
   });
 }
 
-async function rejection(p: Promise<unknown>): Promise<JenkinsError> {
-  const e = await p.then(
-    () => assert.fail('should throw'),
-    (err: unknown) => err,
-  );
-  assert.ok(e instanceof JenkinsError, String(e));
-  return e;
-}
 
 describe('triggerBuild answers', () => {
   let server: TestServer;

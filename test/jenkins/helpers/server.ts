@@ -1,6 +1,8 @@
 // A tiny local HTTP server for client tests: records every request (with its full body) and
 // lets each test answer as Jenkins would. Listens on 127.0.0.1, port 0.
+import assert from 'node:assert/strict';
 import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { JenkinsError } from '../../../src/jenkins/index.js';
 import type { AddressInfo } from 'node:net';
 
 export interface Recorded {
@@ -71,4 +73,14 @@ export function sendJettyError(res: ServerResponse, status: number, message: str
 
 export function basic(user: string, secret: string): string {
   return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+}
+
+/** The JenkinsError a promise rejects with (fails the test if it resolves or throws anything else). */
+export async function rejection(p: Promise<unknown>): Promise<JenkinsError> {
+  const e = await p.then(
+    () => assert.fail('should throw'),
+    (err: unknown) => err,
+  );
+  assert.ok(e instanceof JenkinsError, String(e));
+  return e;
 }
