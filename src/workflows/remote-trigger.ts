@@ -121,6 +121,9 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
           if (outcome.build) markRunning(st, outcome.build);
           if (outcome.action === 'cancelled-queue-item') finish(st, 'NOT_BUILT');
           else if (outcome.result) finish(st, outcome.result);
+          else if (outcome.action === 'stopped-build') {
+            st.error = { type: 'AbortUnconfirmed', message: `stop was sent to ${st.buildUrl}, but the build reported no result within a minute` };
+          }
           log.info(`abort: ${outcome.action}`, { queueId: st.queueId, buildUrl: st.buildUrl });
         });
       }
