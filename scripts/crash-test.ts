@@ -31,6 +31,12 @@ const t0 = Date.now();
 const seed = Number(process.env.CRASH_SEED ?? t0 % 1_000_000);
 const STORM_MS = Number(process.env.CRASH_STORM_S ?? 100) * 1000;
 const PHASE1_DEADLINE_MS = 6 * 60_000;
+/** The whole script's limit: a stuck run fails CI in minutes instead of eating its 90. */
+const OVERALL_LIMIT_MS = 20 * 60_000;
+setTimeout(() => {
+  process.stdout.write(`crash test: over its ${OVERALL_LIMIT_MS / 60_000} min limit, giving up\n${passed} passed, ${failed + 1} failed\n`);
+  process.exit(1);
+}, OVERALL_LIMIT_MS).unref();
 
 // Deterministic "random" kill intervals for a given seed (mulberry32).
 let rs = seed >>> 0;
@@ -358,18 +364,42 @@ async function serverKills(h: Harness) {
   // mid-console, with a downtime longer than the watchers' heartbeat timeout (10 s).
   let serverKills = 0;
   let workerRestarts = 0;
+  // Jenkins may start either srv trigger first (both wait for an executor): the kill points
+  // follow whichever runs first ("lead") and the one queued behind it.
+  let lead = -1;
+  const srvRunningMidConsole = (st: TriggerState[], i: number, bytes: number) => st[i]!.status === 'RUNNING' && consoleBytesOf(plan[i]!.id) > bytes;
   const killPoints = [
-    { downMs: 3000, what: 'srv-1 mid-console, srv-2 queued, srv-3 mid-console', ready: (st: TriggerState[]) => st[0]!.status === 'RUNNING' && st[1]!.status === 'QUEUED' && consoleBytesOf(plan[0]!.id) > 500 },
-    { downMs: 12_000, what: 'srv-2 mid-console', ready: (st: TriggerState[]) => st[1]!.status === 'RUNNING' && consoleBytesOf(plan[1]!.id) > 300 },
+    {
+      downMs: 3000,
+      what: 'one srv build mid-console, the other srv trigger queued behind it, the app build running',
+      ready: (st: TriggerState[]) => {
+        for (const [i, j] of [[0, 1], [1, 0]] as const) {
+          if (srvRunningMidConsole(st, i, 300) && st[j]!.status === 'QUEUED') {
+            lead = i;
+            return true;
+          }
+        }
+        return false;
+      },
+    },
+    { downMs: 12_000, what: 'the second srv build mid-console', ready: (st: TriggerState[]) => srvRunningMidConsole(st, 1 - lead, 300) },
   ];
+  let pointIndex = 0;
   for (const { downMs, what, ready } of killPoints) {
-    await retrying(async () => {
-      for (;;) {
-        const st = await Promise.all(handles.map((x) => x.state()));
-        if (ready(st)) return;
+    pointIndex++;
+    // Bounded: a kill point that is never reached is a failed check, never a hang.
+    const reached = await (async () => {
+      const deadline = Date.now() + 180_000;
+      while (Date.now() < deadline) {
+        const st = await Promise.all(handles.map((x) => x.state())).catch(() => null);
+        if (st && ready(st)) return true;
+        if (st && st.every((x) => x.status === 'FINISHED')) return false;
         await sleep(300);
       }
-    });
+      return false;
+    })();
+    check(`server kill point ${pointIndex} reached (${what})`, reached, 'the triggers moved past it before it was seen');
+    if (!reached) break;
     const at = await Promise.all(handles.map((x) => x.state()));
     observed.push(`server kill #${serverKills + 1} at: ${at.map((st, i) => `${plan[i]!.id.split('-').slice(0, 1)}-${i + 1} ${st.status}`).join(', ')} (${what})`);
     say(`phase 2: SIGKILL of the Temporal server (down ${downMs / 1000} s)`);
