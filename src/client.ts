@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { type Config } from './options/config.js';
 import { buildTriggerInput } from './options/trigger-input.js';
 import type { StepOptionsInput } from './options/step-options.js';
@@ -78,6 +78,14 @@ export async function getTriggerHandle(id: string, ctx: Omit<TriggerContext, 'id
 }
 
 export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+  // The SDK does not say whether USE_EXISTING started a run or found one: look first, so the
+  // caller can tell the user. (A concurrent start in between is still attached by the policy.)
+  try {
+    await client.workflow.getHandle(input.triggerId).describe();
+    return 'attached';
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+  }
   try {
     await client.workflow.start(WORKFLOW_TYPE, {
       taskQueue,

@@ -109,6 +109,11 @@ describe('remote-trigger CLI (embedded mode)', () => {
   test('abort ID stops a build that another invocation is waiting for; that one exits 1 with ABORTED', async () => {
     const waiting = cli(['trigger', '--job', 'long', '--remote-jenkins-url', url(), '--param', 'RUN=abort', '--poll-interval', '1', '--json', '--id', 'cli-abort']);
     await eventually(() => emulator.builds('long').some((b) => b.parameters.RUN === 'abort' && b.building), 'the long build to run', 60_000, 200);
+    // The same id while it runs attaches too (and says so), without a second build.
+    const again = await cli(['trigger', '--job', 'long', '--remote-jenkins-url', url(), '--param', 'RUN=abort', '--no-block-build-until-complete', '--id', 'cli-abort']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Attached to existing trigger cli-abort/);
+    assert.equal(emulator.builds('long').filter((b) => b.parameters.RUN === 'abort').length, 1);
     const aborted = await cli(['abort', 'cli-abort', '--json']);
     assert.equal(aborted.code, 0, aborted.stderr);
     assert.equal(json(aborted.stdout).result, 'ABORTED');
