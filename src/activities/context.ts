@@ -2,6 +2,7 @@ import { Context, ApplicationFailure } from '@temporalio/activity';
 import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
 import type { Config } from '../options/config.js';
 import type { Target } from '../options/resolve.js';
+import type { TriggerInput } from '../options/trigger-input.js';
 import type { ConsoleStore } from './console-store.js';
 import { HostLimiters } from './host-limiter.js';
 import { resolveAuth } from './secrets.js';
@@ -38,6 +39,16 @@ export interface ClientSettings {
   useJobInfoCache?: boolean;
   httpGetReadTimeoutMs: number;
   httpPostReadTimeoutMs?: number;
+}
+
+/** The HTTP settings a trigger's options name (timeouts, caches). */
+export function settingsOf(input: TriggerInput): ClientSettings {
+  return {
+    useCrumbCache: input.useCrumbCache,
+    useJobInfoCache: input.useJobInfoCache,
+    httpGetReadTimeoutMs: input.httpGetReadTimeoutMs,
+    httpPostReadTimeoutMs: input.httpPostReadTimeoutMs,
+  };
 }
 
 /** A Jenkins client for one activity attempt: secrets resolved here, cancellation wired in. */

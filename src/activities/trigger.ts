@@ -3,22 +3,17 @@ import { JenkinsError, normaliseJobUrl, rebaseOnRoot, type JenkinsClient } from 
 import { describeAuth } from '../options/auth.js';
 import { formatParameters, type ParameterList } from '../options/parameters.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
 import { resolveSecret } from './secrets.js';
 import { FailureTypes, type JobFacts, type Triggered } from './types.js';
-
-const settingsOf = (input: TriggerInput) => ({
-  useCrumbCache: input.useCrumbCache,
-  useJobInfoCache: input.useJobInfoCache,
-  httpGetReadTimeoutMs: input.httpGetReadTimeoutMs,
-  httpPostReadTimeoutMs: input.httpPostReadTimeoutMs,
-});
 
 /** Job metadata (plugin-spec §7.1): parameterized or not, and its names for the handle. */
 export async function inspectJob(deps: ActivityDeps, shared: SharedState, input: TriggerInput): Promise<JobFacts> {
   const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
   try {
     const info = await jenkins.getJobInfo(input.target.jobUrl);
+    // Plugins subclass the core definitions (e.g. Base64FileParameterDefinition): match the suffix.
+    const namesOfType = (type: string) => info.parameterDefinitions.filter((d) => d.type.endsWith(type)).map((d) => d.name);
     const facts: JobFacts = {
       jobUrl: input.target.jobUrl,
       name: info.name,
@@ -27,10 +22,10 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
       fullDisplayName: info.fullDisplayName,
       parameterized: info.parameterized,
       hasMarkerParameter: info.parameterDefinitions.some((d) => d.name === input.target.markerParameter),
-      fileParameters: info.parameterDefinitions.filter((d) => /FileParameterDefinition$/.test(d.type)).map((d) => d.name),
-      passwordParameters: info.parameterDefinitions.filter((d) => /PasswordParameterDefinition$/.test(d.type)).map((d) => d.name),
+      fileParameters: namesOfType('FileParameterDefinition'),
+      passwordParameters: namesOfType('PasswordParameterDefinition'),
     };
-    for (const f of input.files ?? []) {
+    for (const f of input.files) {
       if (!facts.fileParameters!.includes(f.name)) {
         throw ApplicationFailure.create({
           type: FailureTypes.JenkinsRejected,
@@ -120,7 +115,7 @@ export async function triggerBuild(deps: ActivityDeps, shared: SharedState, inpu
       jobUrl: job.jobUrl,
       parameterized: job.parameterized,
       parameters: job.parameterized ? parameters : [],
-      files: (input.files ?? []).map((f) => ({ name: f.name, fileName: f.fileName, content: Buffer.from(f.contentBase64, 'base64') })),
+      files: input.files.map((f) => ({ name: f.name, fileName: f.fileName, content: Buffer.from(f.contentBase64, 'base64') })),
       token,
       buildTokenRoot: input.target.buildTokenRoot ? { job: input.job } : undefined,
     });

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { JenkinsError, type BuildView } from '../jenkins/index.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
 import { FailureTypes, type BuildRef, type Finished } from './types.js';
 
 /** How long Jenkins may keep failing with transient errors before a watcher gives up. */
@@ -9,7 +9,6 @@ const MAX_UNREACHABLE_MS = 30 * 60_000;
 /** After 404 on the queue item and no build found, how many more looks before the build counts as lost. */
 const LOST_ITEM_LOOKS = 5;
 
-const settingsOf = (input: TriggerInput) => ({ httpGetReadTimeoutMs: input.httpGetReadTimeoutMs, useCrumbCache: input.useCrumbCache });
 
 /**
  * Queue item → build (plugin-spec §7.4), in one heartbeating activity. Fixes the plugin's
