@@ -315,9 +315,9 @@ async function follow(
   let waitingForWorker = false;
   let lastWhy: unknown = null;
   for (;;) {
-    let s: TriggerState;
+    let snap: Awaited<ReturnType<RemoteJobHandle['snapshot']>>;
     try {
-      s = await handle.state();
+      snap = await handle.snapshot();
     } catch (e) {
       // With an external cluster the work waits for a `remote-trigger worker`: so do we.
       if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
@@ -325,6 +325,7 @@ async function follow(
       waitingForWorker = true;
       continue;
     }
+    const s = snap.state;
     const key = `${s.status}|${s.queueId}|${s.buildNumber}`;
     if (key !== shown) {
       shown = key;
@@ -337,7 +338,7 @@ async function follow(
     }
     if (s.status === 'QUEUED') {
       // The plugin's "The remote job is blocked. <why>." lines, from the watcher's heartbeat.
-      const details = (await handle.progress())?.details;
+      const details = snap.progress?.details;
       if (details?.why && details.why !== lastWhy) say(`The remote job is ${String(details.state ?? 'queued')}. ${String(details.why)}`);
       lastWhy = details?.why ?? lastWhy;
     }
@@ -346,7 +347,7 @@ async function follow(
       return s;
     }
     await tail?.poll();
-    if (await handle.isClosed()) {
+    if (snap.closed) {
       const final = await handle.result({ throwOnFailure: false });
       if (tail) {
         await tail.flush();

@@ -106,9 +106,9 @@ export async function startOrAttach(client: Client, taskQueue: string, input: Aw
 /** Waits until the trigger left NOT_TRIGGERED (accepted by Jenkins) or ended. */
 export async function waitUntilAccepted(handle: RemoteJobHandle, pollMs = 250): Promise<TriggerState> {
   for (;;) {
-    const s = await handle.state();
+    const { state: s, closed } = await handle.snapshot();
     if (s.status !== 'NOT_TRIGGERED' || s.error || s.abort) return s;
-    if (await handle.isClosed()) return handle.result({ throwOnFailure: true });
+    if (closed) return handle.result({ throwOnFailure: true });
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

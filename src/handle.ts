@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { FailureTypes } from './activities/types.js';
 import type { TriggerInput } from './options/trigger-input.js';
 import { abortSignal, abortUpdate, stateQuery } from './workflows/messages.js';
@@ -41,9 +41,18 @@ export class RemoteJobHandle {
 
   /** The trigger's current state: queried from a running workflow, or read from a closed one. */
   async state(): Promise<TriggerState> {
+    return (await this.snapshot()).state;
+  }
+
+  /**
+   * The state, whether the workflow has ended, and the worker's progress, from one describe
+   * call: what a caller following the trigger needs on every tick.
+   */
+  async snapshot(): Promise<{ state: TriggerState; closed: boolean; progress: Progress | null }> {
     const handle = this.client.workflow.getHandle(this.workflowId);
     const desc = await handle.describe();
-    if (desc.status.name === 'RUNNING') {
+    const closed = desc.status.name !== 'RUNNING';
+    if (!closed) {
       try {
         // A query needs a worker; without one the server would make us wait ~30 s for nothing.
         this.last = await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stateQuery));
@@ -58,7 +67,7 @@ export class RemoteJobHandle {
     } else {
       this.last = await this.closedState();
     }
-    return this.last;
+    return { state: this.last, closed, progress: closed ? null : progressOf(desc) };
   }
 
   private async closedState(): Promise<TriggerState> {
@@ -224,17 +233,8 @@ export class RemoteJobHandle {
    * example the queue item's `why`). Heartbeats are not history, so this is the only place
    * such progress is visible. Null when nothing is pending.
    */
-  async progress(): Promise<{ activity: string; details: Record<string, unknown> | null } | null> {
-    const desc = await this.client.workflow.getHandle(this.workflowId).describe();
-    const pending = desc.raw.pendingActivities?.[0];
-    if (!pending) return null;
-    const payload = pending.heartbeatDetails?.payloads?.[0];
-    let details: Record<string, unknown> | null = null;
-    if (payload) {
-      const { defaultPayloadConverter } = await import('@temporalio/common');
-      details = defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>;
-    }
-    return { activity: pending.activityType?.name ?? 'unknown', details };
+  async progress(): Promise<Progress | null> {
+    return progressOf(await this.client.workflow.getHandle(this.workflowId).describe());
   }
 
   /** True once the trigger's workflow has ended (finished, failed, cancelled). */
@@ -249,13 +249,26 @@ export class RemoteJobHandle {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
     if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
-    const { defaultPayloadConverter } = await import('@temporalio/common');
     return defaultPayloadConverter.fromPayload(payload) as TriggerInput;
   }
 
   private async taskQueue(): Promise<string> {
     return (await this.client.workflow.getHandle(this.workflowId).describe()).taskQueue;
   }
+}
+
+/** The pending activity of a running trigger and its last heartbeat details. */
+export interface Progress {
+  activity: string;
+  details: Record<string, unknown> | null;
+}
+
+function progressOf(desc: WorkflowExecutionDescription): Progress | null {
+  const pending = desc.raw.pendingActivities?.[0];
+  if (!pending) return null;
+  const payload = pending.heartbeatDetails?.payloads?.[0];
+  const details = payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null;
+  return { activity: pending.activityType?.name ?? 'unknown', details };
 }
 
 export function stateFromFailure(e: unknown): TriggerState | null {
