@@ -115,19 +115,9 @@ export class Harness {
     return new RemoteJobHandle(this.client, input.triggerId);
   }
 
-  /** An anonymous POST to the emulator made by the test itself (crumb and session cookie included). */
+  /** An anonymous POST to the emulator made by the test itself; fails on an HTTP error. */
   async emulatorPost(pathAndQuery: string, form: string): Promise<Response> {
-    const crumb = await fetch(`${this.emulator.url}/crumbIssuer/api/json`);
-    const body = (await crumb.json()) as { crumbRequestField: string; crumb: string };
-    const r = await fetch(`${this.emulator.url}${pathAndQuery}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        [body.crumbRequestField]: body.crumb,
-        cookie: (crumb.headers.get('set-cookie') ?? '').split(';')[0]!,
-      },
-      body: form,
-    });
+    const r = await postAsTest(this.emulator.url, pathAndQuery, form);
     if (r.status >= 400) throw new Error(`emulator POST ${pathAndQuery}: HTTP ${r.status}`);
     return r;
   }
@@ -137,6 +127,21 @@ export class Harness {
     await this.emulator.stop();
     await this.env.teardown();
   }
+}
+
+/** A POST made by the test itself as an anonymous user (crumb + session cookie), e.g. a blocker build. */
+export async function postAsTest(emulatorUrl: string, pathAndQuery: string, body = ''): Promise<Response> {
+  const r = await fetch(`${emulatorUrl}/crumbIssuer/api/json`);
+  const crumb = (await r.json()) as { crumbRequestField: string; crumb: string };
+  return fetch(`${emulatorUrl}${pathAndQuery}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      [crumb.crumbRequestField]: crumb.crumb,
+      cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]!,
+    },
+    body,
+  });
 }
 
 /** Polls `fn` until it returns a truthy value; fails with `what` after `ms`. */

@@ -10,20 +10,7 @@ import type { JenkinsEmulator, RecordedRequest } from '../../src/emulator/index.
  * console files.
  */
 
-/** A POST made by the test itself as an anonymous user (crumb + session cookie), e.g. a blocker build. */
-export async function postAsTest(emulatorUrl: string, pathAndQuery: string, body = ''): Promise<Response> {
-  const r = await fetch(`${emulatorUrl}/crumbIssuer/api/json`);
-  const crumb = (await r.json()) as { crumbRequestField: string; crumb: string };
-  return fetch(`${emulatorUrl}${pathAndQuery}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      [crumb.crumbRequestField]: crumb.crumb,
-      cookie: (r.headers.get('set-cookie') ?? '').split(';')[0]!,
-    },
-    body,
-  });
-}
+export { postAsTest } from '../helpers/harness.js';
 
 /** Trigger POSTs that reached the emulator for a job path (`/job/x`), optionally only those whose body contains `marker`. */
 export function triggerPosts(emulator: JenkinsEmulator, jobPath: string, bodyIncludes?: string): RecordedRequest[] {
