@@ -16,7 +16,19 @@ export interface ConsoleCursor {
   bytes: number;
 }
 
+/**
+ * Another writer moved the cursor: a newer attempt of the same watcher took over (for example
+ * after the Temporal server was down longer than the heartbeat timeout, while the old attempt
+ * was still running). The attempt that sees this stops; the newer one carries on.
+ */
+export class ConsoleCursorMoved extends Error {
+  override name = 'ConsoleCursorMoved';
+}
+
 export class ConsoleStore {
+  /** Serialises resume and append per trigger within this worker process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(readonly dir: string) {}
 
   logPath(triggerId: string): string {
@@ -29,37 +41,68 @@ export class ConsoleStore {
 
   /** The cursor to resume from; repairs a log that got ahead of its cursor. */
   async resume(triggerId: string): Promise<ConsoleCursor> {
-    await mkdir(this.dir, { recursive: true });
-    let cursor: ConsoleCursor = { start: '0', bytes: 0 };
-    try {
-      cursor = JSON.parse(await readFile(this.cursorPath(triggerId), 'utf8')) as ConsoleCursor;
-    } catch {
-      // no cursor yet: start from the beginning
-    }
-    const size = await fileSize(this.logPath(triggerId));
-    if (size > cursor.bytes) await truncate(this.logPath(triggerId), cursor.bytes);
-    else if (size < cursor.bytes) cursor = { start: '0', bytes: 0 }; // log file lost: start again
-    if (size === 0 && cursor.bytes === 0) await writeFile(this.logPath(triggerId), '', { flag: 'a' });
-    return cursor;
+    return this.exclusive(triggerId, async () => {
+      await mkdir(this.dir, { recursive: true });
+      let cursor = await this.readCursor(triggerId);
+      const size = await fileSize(this.logPath(triggerId));
+      if (size > cursor.bytes) await truncate(this.logPath(triggerId), cursor.bytes);
+      else if (size < cursor.bytes) {
+        cursor = { start: '0', bytes: 0 }; // log file lost: start again
+        await this.writeCursor(triggerId, cursor);
+      }
+      if (size === 0 && cursor.bytes === 0) await writeFile(this.logPath(triggerId), '', { flag: 'a' });
+      return cursor;
+    });
   }
 
-  /** Appends a chunk fetched from `from.start`, then records the cursor that follows it. */
+  /**
+   * Appends a chunk fetched from `from.start`, then records the cursor that follows it. Only
+   * if the recorded cursor is still `from`: two attempts writing at once would repeat lines.
+   */
   async append(triggerId: string, from: ConsoleCursor, chunk: Uint8Array, nextStart: string): Promise<ConsoleCursor> {
-    const data = chunk;
-    if (data.length > 0) {
-      const fh = await open(this.logPath(triggerId), 'a');
-      try {
-        await fh.write(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
+    return this.exclusive(triggerId, async () => {
+      const recorded = await this.readCursor(triggerId);
+      if (recorded.bytes !== from.bytes || recorded.start !== from.start) {
+        throw new ConsoleCursorMoved(`console of ${triggerId}: the cursor moved to ${recorded.start} (${recorded.bytes} bytes) under this writer (at ${from.start})`);
       }
+      if (chunk.length > 0) {
+        const fh = await open(this.logPath(triggerId), 'a');
+        try {
+          await fh.write(chunk);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      }
+      const next = { start: nextStart, bytes: from.bytes + chunk.length };
+      await this.writeCursor(triggerId, next);
+      return next;
+    });
+  }
+
+  private async readCursor(triggerId: string): Promise<ConsoleCursor> {
+    try {
+      return JSON.parse(await readFile(this.cursorPath(triggerId), 'utf8')) as ConsoleCursor;
+    } catch {
+      return { start: '0', bytes: 0 }; // no cursor yet: start from the beginning
     }
-    const next = { start: nextStart, bytes: from.bytes + data.length };
+  }
+
+  private async writeCursor(triggerId: string, cursor: ConsoleCursor): Promise<void> {
     const tmp = `${this.cursorPath(triggerId)}.tmp`;
-    await writeFile(tmp, JSON.stringify(next));
+    await writeFile(tmp, JSON.stringify(cursor));
     await rename(tmp, this.cursorPath(triggerId));
-    return next;
+  }
+
+  private exclusive<T>(triggerId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(triggerId) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.then(() => undefined, () => undefined);
+    this.queues.set(triggerId, settled);
+    void settled.then(() => {
+      if (this.queues.get(triggerId) === settled) this.queues.delete(triggerId);
+    });
+    return run;
   }
 }
 

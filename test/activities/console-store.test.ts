@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ConsoleStore } from '../../src/activities/console-store.js';
+import { ConsoleCursorMoved, ConsoleStore } from '../../src/activities/console-store.js';
 import { ConsoleTail } from '../../src/console-tail.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -50,5 +50,17 @@ describe('console store and tail: each byte once, whole lines out', () => {
     await store.append('t3', resumed, bytes('b\nc\n'), '6'); // re-fetched from the cursor
     await tail.flush();
     assert.deepEqual(lines, ['a', 'b', 'c']);
+  });
+
+  test('two attempts writing at once: the one whose cursor moved stops, nothing is written twice', async () => {
+    const store = new ConsoleStore(await mkdtemp(path.join(os.tmpdir(), 'console-')));
+    let old = await store.resume('t4');
+    old = await store.append('t4', old, bytes('one\n'), '4');
+    // The server timed the old attempt out; a new attempt resumes while the old still runs.
+    let fresh = await store.resume('t4');
+    fresh = await store.append('t4', fresh, bytes('two\n'), '8');
+    await assert.rejects(store.append('t4', old, bytes('two\n'), '8'), ConsoleCursorMoved);
+    await store.append('t4', fresh, bytes('three\n'), '14');
+    assert.equal(await readFile(store.logPath('t4'), 'utf8'), 'one\ntwo\nthree\n');
   });
 });
