@@ -59,6 +59,8 @@ export class TriggerRuntime {
       config: this.config,
       consoleDir: this.consoleDir,
       onConsole,
+      // This worker's only caller is its own user, who may name any URL (README: Security).
+      allowAnyOrigin: true,
     });
     const running = worker.run();
     this.worker = { worker, running, connection };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { ConsoleStore, createActivities } from './activities/index.js';
+import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import { type Config, loadConfig } from './options/config.js';
 import { resolveTemporal } from './temporal/connect.js';
 import { stateDir } from './temporal/state-dir.js';
@@ -47,6 +48,14 @@ export interface TriggerWorkerOptions {
   consoleDir: string;
   env?: NodeJS.ProcessEnv;
   onConsole?: (triggerId: string, text: string) => void;
+  /**
+   * Send requests to any origin a trigger names (never secrets: those follow the configuration
+   * always). For the CLI's own embedded worker; a shared worker leaves it off and reaches only its
+   * configured remote hosts and `allowOrigins` (activities/trust.ts).
+   */
+  allowAnyOrigin?: boolean;
+  /** Overrides of how long and how often a worker lacking a host or credential retries (tests). */
+  misconfigured?: { graceMs?: number; retryDelayMs?: number };
   workflowBundle?: { code: string } | { codePath: string };
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
@@ -58,6 +67,11 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     env: o.env ?? process.env,
     consoleStore: new ConsoleStore(o.consoleDir),
     onConsole: o.onConsole,
+    policy: {
+      allowAnyOrigin: o.allowAnyOrigin ?? false,
+      misconfiguredGraceMs: o.misconfigured?.graceMs ?? DEFAULT_TRUST_POLICY.misconfiguredGraceMs,
+      misconfiguredRetryDelayMs: o.misconfigured?.retryDelayMs ?? DEFAULT_TRUST_POLICY.misconfiguredRetryDelayMs,
+    },
   });
   return Worker.create({
     connection: o.connection,

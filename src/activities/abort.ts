@@ -20,7 +20,7 @@ export async function abortRemote(
 ): Promise<AbortOutcome> {
   const log = Context.current().log;
   const stop = keepHeartbeating(() => ({ phase: 'aborting' }));
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   try {
     let build = at.build;
     if (!build && at.queueId !== null) {

@@ -6,6 +6,8 @@ import type { TriggerInput } from '../options/trigger-input.js';
 import type { ConsoleStore } from './console-store.js';
 import { HostLimiters } from './host-limiter.js';
 import { resolveAuth } from './secrets.js';
+import { DEFAULT_TRUST_POLICY, type TrustPolicy, authorizeTarget } from './trust.js';
+import type { SecretRef } from '../options/auth.js';
 import { FailureTypes } from './types.js';
 
 /** What the activities share on one worker: configuration, caches, limits and the console store. */
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   consoleStore: ConsoleStore;
   /** Called with each new piece of remote console text (for a worker that echoes it to its log). */
   onConsole?: (triggerId: string, text: string) => void;
+  /** What this worker lets its input ask for (activities/trust.ts). Default: a shared worker's. */
+  policy?: TrustPolicy;
 }
 
 export interface SharedState {
@@ -51,12 +55,17 @@ export function settingsOf(input: TriggerInput): ClientSettings {
   };
 }
 
-/** A Jenkins client for one activity attempt: secrets resolved here, cancellation wired in. */
-export function jenkinsFor(target: Target, settings: ClientSettings, deps: ActivityDeps, shared: SharedState): JenkinsClient {
+/**
+ * A Jenkins client for one activity attempt: the target and secret references checked against
+ * this worker's configuration (the trust boundary), secrets resolved here, cancellation wired in.
+ */
+export function jenkinsFor(target: Target, settings: ClientSettings, deps: ActivityDeps, shared: SharedState, token: SecretRef | null = null): JenkinsClient {
   const ctx = Context.current();
+  const policy = deps.policy ?? DEFAULT_TRUST_POLICY;
+  authorizeTarget(target, token, deps.config, policy);
   return new JenkinsClient({
     root: target.root,
-    auth: resolveAuth(target.auth, deps.config, deps.env),
+    auth: resolveAuth(target.auth, deps.config, deps.env, policy),
     trustAllCertificates: target.trustAllCertificates,
     getTimeoutMs: settings.httpGetReadTimeoutMs,
     postTimeoutMs: settings.httpPostReadTimeoutMs,

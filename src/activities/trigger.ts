@@ -9,7 +9,7 @@ import { FailureTypes, type JobFacts, type Triggered } from './types.js';
 
 /** Job metadata (plugin-spec §7.1): parameterized or not, and its names for the handle. */
 export async function inspectJob(deps: ActivityDeps, shared: SharedState, input: TriggerInput): Promise<JobFacts> {
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   try {
     const info = await jenkins.getJobInfo(input.target.jobUrl);
     // Plugins subclass the core definitions (e.g. Base64FileParameterDefinition): match the suffix.
@@ -57,7 +57,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
 export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<void> {
   let phase = 'checking';
   const stop = keepHeartbeating(() => ({ phase }));
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   const log = Context.current().log;
   try {
     for (;;) {
@@ -98,9 +98,9 @@ export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, 
  */
 export async function triggerBuild(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<Triggered> {
   const ctx = Context.current();
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   const parameters = parametersToSend(input, job);
-  const token = input.token ? resolveSecret(input.token, deps.config, deps.env) : undefined;
+  const token = input.token ? resolveSecret(input.token, deps.config, deps.env, deps.policy) : undefined;
   try {
     if (ctx.info.attempt > 1) {
       const found = await findEarlierTrigger(jenkins, input, job, parameters, ctx.info.scheduledTimestampMs);

@@ -62,6 +62,12 @@ export const FailureTypes = {
   BuildLost: 'BuildLost',
   /** A secret reference could not be resolved on the worker. */
   CredentialsMissing: 'CredentialsMissing',
+  /** The input asks for something the worker's configuration forbids (activities/trust.ts). */
+  TargetRefused: 'TargetRefused',
+  /** This worker lacks a host or credential the trigger names; retried for a bounded time. */
+  WorkerMisconfigured: 'WorkerMisconfigured',
+  /** The workflow input does not pass the TriggerInput schema. */
+  InvalidInput: 'InvalidInput',
   ArtifactNotFound: 'ArtifactNotFound',
   ArtifactNotJson: 'ArtifactNotJson',
   RemoteBuildFailed: 'RemoteBuildFailed',

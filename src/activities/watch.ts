@@ -18,7 +18,7 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
   const log = Context.current().log;
   let progress: Record<string, unknown> = { phase: 'queued', queueId };
   const stop = keepHeartbeating(() => progress);
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   const errors = new TransientErrors();
   let lostLooks = 0;
   let lastWhy: string | null = null;
@@ -81,7 +81,7 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
   let cursor = input.enhancedLogging ? await store.resume(input.triggerId) : null;
   let last: BuildView | null = null;
   const stop = keepHeartbeating(() => ({ phase: 'running', build: build.buildNumber, console: cursor?.start ?? null }));
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared);
+  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   const errors = new TransientErrors();
   // One streaming decoder per attempt: a UTF-8 character split across chunks is decoded whole.
   const decoder = new TextDecoder();

@@ -9,6 +9,11 @@ export {
   rebaseOnRoot,
   queueIdFromLocation,
   redactUrl,
+  hasUserInfo,
+  jenkinsUrlProblem,
+  jobNameSegmentProblem,
+  originOf,
+  USER_INFO_MESSAGE,
 } from './urls.js';
 export {
   JenkinsError,

@@ -1,6 +1,9 @@
 // Pure URL helpers for talking to Jenkins. No I/O here, so every rule can be unit-tested.
 import { JenkinsProtocolError, JenkinsUsageError } from './errors.js';
 import { redactUrl } from './redact.js';
+import { isHttpUrl, jobNameSegmentProblem } from './url-rules.js';
+
+export { isHttpUrl, hasUserInfo, jenkinsUrlProblem, jobNameSegmentProblem, USER_INFO_MESSAGE } from './url-rules.js';
 
 export { redactUrl };
 
@@ -29,26 +32,15 @@ export function buildJobUrl(root: string, job: string): string {
         `separate folders with single '/' characters`,
     );
   }
+  for (const s of segments) {
+    const problem = jobNameSegmentProblem(s);
+    if (problem) throw new JenkinsUsageError(`Invalid job name '${job}': ${problem}`);
+  }
   return normaliseRoot(root) + segments.map((s) => `/job/${encodeURIComponent(s)}`).join('');
 }
 
-/**
- * The plugin's isURL rule: http(s) scheme, something after '://', no '$' (taken as an
- * unexpanded variable), no surrounding spaces, and parseable. (plugin-spec §2 says "at least 4
- * characters", but its own examples and the plugin code accept 'http://xyz': one is enough.)
- */
-export function isHttpUrl(value: string): boolean {
-  if (value !== value.trim() || value.includes('$')) return false;
-  const lower = value.toLowerCase();
-  const scheme = lower.startsWith('http://') ? 'http://' : lower.startsWith('https://') ? 'https://' : null;
-  if (scheme === null || value.length === scheme.length) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+
+
 
 /** A full job URL (as opposed to a job name): a URL that contains '/job/'. */
 export function isJobUrl(value: string): boolean {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { isHttpUrl } from '../jenkins/urls.js';
+import { USER_INFO_MESSAGE, hasUserInfo, isHttpUrl, jenkinsUrlProblem } from '../jenkins/url-rules.js';
 import { AuthOptionSchema } from './auth.js';
 import { OptionsError } from './errors.js';
 
@@ -12,8 +12,21 @@ import { OptionsError } from './errors.js';
  * they reference, and where to find Temporal. Secrets are never written in this file either:
  * a credential names the environment variable or file that holds it.
  */
-// The same rule as remoteJenkinsUrl (the plugin's isURL), so a host is valid in both places.
-const urlString = z.string().trim().refine(isHttpUrl, 'must be an http(s) URL');
+// The same rules as remoteJenkinsUrl (the plugin's isURL, no user info, no query), so a host is
+// valid in both places. The value is never repeated in a message: it may hold a password.
+const urlString = z
+  .string()
+  .trim()
+  .superRefine((v, ctx) => {
+    const problem = hasUserInfo(v) ? USER_INFO_MESSAGE : !isHttpUrl(v) ? 'must be an http(s) URL' : jenkinsUrlProblem(v, 'root');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** An environment variable name, or a prefix pattern ending in '*'. */
+const envPattern = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, "must be a variable name or a prefix ending in '*' (e.g. JENKINS_TOKEN_*)");
 
 export const RemoteHostSchema = z.strictObject({
   /** The key that remoteJenkinsName looks up (exact, case-sensitive). */
@@ -49,6 +62,11 @@ export const CredentialSchema = z
     tokenFile: z.string().min(1).optional(),
     /** The password is a Jenkins API token: Jenkins then needs no CSRF crumb. */
     apiToken: z.boolean().default(false),
+    /**
+     * Origins this credential may be sent to. Default: those of the remote hosts whose `auth`
+     * names it (url and credentialOrigins), or of every remote host when none does.
+     */
+    origins: z.array(urlString).optional(),
   })
   .refine((c) => [c.passwordEnv, c.passwordFile, c.tokenEnv, c.tokenFile].filter(Boolean).length === 1, {
     message: 'a credential needs exactly one of passwordEnv, passwordFile, tokenEnv or tokenFile',
@@ -81,6 +99,22 @@ export const ConfigSchema = z.strictObject({
       });
     }),
   credentials: z.record(z.string(), CredentialSchema).default({}),
+  /**
+   * Origins a shared worker (`remote-trigger worker`) may send requests to besides the remote
+   * hosts'. Requests only: no credential goes there unless the credential's `origins` lists it.
+   * `['*']` opens the worker to any URL, like the CLI's embedded worker.
+   */
+  allowOrigins: z
+    .array(z.union([z.literal('*'), urlString]))
+    .default([]),
+  /**
+   * Environment variables that trigger options may name as secrets (TokenAuth apiTokenEnv,
+   * BearerTokenAuth tokenEnv, token {env}): exact names or prefixes ending in '*'. A worker
+   * reads no other variable for a caller. Such secrets go only to the remote hosts' origins.
+   */
+  secretEnvAllow: z.array(envPattern).default([]),
+  /** Files or directories (ending in '/') that trigger options may name as secrets; same rules. */
+  secretFileAllow: z.array(z.string().trim().min(1)).default([]),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -5,3 +5,5 @@ export * from './parameters.js';
 export * from './resolve.js';
 export * from './step-options.js';
 export * from './trigger-input.js';
+export * from './limits.js';
+export * from './trigger-input-schema.js';

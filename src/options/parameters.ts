@@ -64,6 +64,20 @@ export function parameterMapToList(map: Record<string, ScalarValue | null | unde
   return out;
 }
 
+/**
+ * `overrides` applied to `base`: a key of both keeps its place in `base` with the value of
+ * `overrides`; keys only in `overrides` follow in their order.
+ */
+export function mergeParameters(base: ParameterList, overrides: ParameterList): ParameterList {
+  const out: ParameterList = base.map(([k, v]) => [k, v]);
+  for (const [k, v] of overrides) {
+    const at = out.findIndex(([name]) => name === k);
+    if (at >= 0) out[at] = [k, v];
+    else out.push([k, v]);
+  }
+  return out;
+}
+
 /** Replaces the values of secret parameters for log output. */
 export function maskParameters(params: ParameterList, secretNames: readonly string[]): ParameterList {
   if (secretNames.length === 0) return params;

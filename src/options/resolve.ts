@@ -1,23 +1,12 @@
-import { buildJobUrl, isHttpUrl, isJobUrl, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/index.js';
+import { USER_INFO_MESSAGE, buildJobUrl, hasUserInfo, isHttpUrl, isJobUrl, jenkinsUrlProblem, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/index.js';
 import { type AuthRef, toAuthRef } from './auth.js';
 import type { Config, RemoteHost } from './config.js';
 import { OptionsError } from './errors.js';
 import type { StepOptions } from './step-options.js';
+import type { Target } from './trigger-input-schema.js';
 
 /** Where a trigger goes and how it authenticates: everything the worker needs except secrets. */
-export interface Target {
-  root: string;
-  jobUrl: string;
-  /** The remote host entry of temporal.yaml that was used, if any. */
-  hostName: string | null;
-  auth: AuthRef;
-  /** Where the auth came from, for the plugin's "Using job-level/globally defined ..." line. */
-  authSource: 'job' | 'host' | 'none';
-  trustAllCertificates: boolean;
-  maxConn: number;
-  buildTokenRoot: boolean;
-  markerParameter: string;
-}
+export type { Target } from './trigger-input-schema.js';
 
 /**
  * The plugin's evaluateEffectiveRemoteHost + generateJobUrl (plugin-spec §3): full job URL >
@@ -26,16 +15,25 @@ export interface Target {
  */
 export function resolveTarget(opts: StepOptions, config: Config): Target {
   const host = opts.remoteJenkinsName ? config.remoteHosts.find((h) => h.name === opts.remoteJenkinsName) : undefined;
-  if (opts.remoteJenkinsUrl && !isHttpUrl(opts.remoteJenkinsUrl)) {
-    throw new OptionsError(
-      `The 'Override remote host URL' parameter value (remoteJenkinsUrl: '${opts.remoteJenkinsUrl}') is no valid URL`,
-      'remoteJenkinsUrl',
-    );
+  if (opts.remoteJenkinsUrl) {
+    // User info first: the messages below repeat the value, which must not carry a password.
+    if (hasUserInfo(opts.remoteJenkinsUrl)) throw new OptionsError(`remoteJenkinsUrl: ${USER_INFO_MESSAGE}`, 'remoteJenkinsUrl');
+    if (!isHttpUrl(opts.remoteJenkinsUrl)) {
+      throw new OptionsError(
+        `The 'Override remote host URL' parameter value (remoteJenkinsUrl: '${opts.remoteJenkinsUrl}') is no valid URL`,
+        'remoteJenkinsUrl',
+      );
+    }
+    const problem = jenkinsUrlProblem(opts.remoteJenkinsUrl, 'root');
+    if (problem) throw new OptionsError(`remoteJenkinsUrl: ${problem}`, 'remoteJenkinsUrl');
   }
+  if (hasUserInfo(opts.job)) throw new OptionsError(`job: ${USER_INFO_MESSAGE}`, 'job');
 
   let root: string;
   let jobUrl: string;
   if (isJobUrl(opts.job)) {
+    const problem = jenkinsUrlProblem(opts.job, 'job');
+    if (problem) throw new OptionsError(`job: ${problem}`, 'job');
     jobUrl = normaliseJobUrl(opts.job);
     try {
       root = normaliseRoot(rootOfJobUrl(jobUrl));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthOptionSchema, SecretRefSchema } from './auth.js';
+import { LIMITS } from './limits.js';
 
 /**
  * The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
@@ -16,13 +17,17 @@ const optionalTrimmed = z
   .nullable()
   .transform((v) => (v == null || v.trim() === '' ? undefined : v.trim()));
 
-/** Integer with the plugin's "out of range → default" normalisation. */
-const intWithFallback = (fallback: number, min: number) =>
+/**
+ * Whole number with the plugin's "below the minimum → default" rule, and an upper bound that
+ * is an error (LIMITS says why each bound exists).
+ */
+const intWithFallback = (r: { min: number; max: number; default: number }, unit: string) =>
   z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
+    .max(r.max, `must be at most ${r.max} ${unit} (range ${r.min} to ${r.max}; smaller values mean the default, ${r.default})`)
     .optional()
-    .transform((v) => (v === undefined || v < min ? fallback : v));
+    .transform((v) => (v === undefined || v < r.min ? r.default : v));
 
 const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -64,31 +69,40 @@ export const StepOptionsSchema = z.strictObject({
   loadParamsFromFile: z.boolean().optional(),
   blockBuildUntilComplete: z.boolean().default(true),
   /** Seconds between build polls while RUNNING; ≤ 0 becomes 10, as in the plugin. */
-  pollInterval: intWithFallback(10, 1),
+  pollInterval: intWithFallback(LIMITS.pollInterval, 'seconds'),
   abortTriggeredJob: z.boolean().default(false),
   preventRemoteBuildQueue: z.boolean().default(false),
   shouldNotFailBuild: z.boolean().default(false),
   enhancedLogging: z.boolean().default(false),
   /** Concurrent HTTP calls per remote host, clamped to 1..5 as in the plugin. */
   maxConn: z
-    .number()
+    .number({ error: 'must be a number' })
     .int('must be a whole number')
     .optional()
-    .transform((v) => Math.min(5, Math.max(1, v ?? 1))),
+    .transform((v) => Math.min(LIMITS.maxConn.max, Math.max(LIMITS.maxConn.min, v ?? LIMITS.maxConn.default))),
   trustAllCertificates: z.boolean().default(false),
   overrideTrustAllCertificates: z.boolean().default(false),
   useCrumbCache: z.boolean().default(false),
   useJobInfoCache: z.boolean().default(false),
   disabled: z.boolean().default(false),
   /** Milliseconds; < 1000 becomes the default, as in the plugin. */
-  httpGetReadTimeout: intWithFallback(10_000, 1000),
-  httpPostReadTimeout: intWithFallback(30_000, 1000),
+  httpGetReadTimeout: intWithFallback(LIMITS.httpGetReadTimeout, 'ms'),
+  httpPostReadTimeout: intWithFallback(LIMITS.httpPostReadTimeout, 'ms'),
 
   // ---- additions (plugin-spec §17) ----
   /** Overall limit in seconds for the whole trigger (queue + build). None by default, like the plugin. */
-  timeout: z.number().positive('must be a positive number of seconds').optional(),
+  timeout: z
+    .number({ error: 'must be a number' })
+    .positive('must be a positive number of seconds')
+    .max(LIMITS.timeout.max, `must be at most ${LIMITS.timeout.max} seconds (24 days)`)
+    .optional(),
   /** Seconds between queue polls; default min(pollInterval, 30). Capped at 30 because Jenkins forgets left items after 5 min. */
-  queuePollInterval: z.number().int().positive().max(30, 'must be at most 30 seconds').optional(),
+  queuePollInterval: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be a positive number of seconds')
+    .max(LIMITS.queuePollInterval.max, `must be at most ${LIMITS.queuePollInterval.max} seconds`)
+    .optional(),
   /** Results that count as passing; the plugin's fixed set is SUCCESS and UNSTABLE. */
   passingResults: z.array(z.enum(RESULTS)).min(1).default(['SUCCESS', 'UNSTABLE']),
   /**

@@ -1,41 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SecretRef } from './auth.js';
 import type { Config } from './config.js';
 import { OptionsError } from './errors.js';
-import { type ParameterList, ParameterError, parameterMapToList, parseParameterText } from './parameters.js';
-import { type Target, checkCredentialIds, resolveTarget } from './resolve.js';
-import { type RemoteResult, type StepOptions, type StepOptionsInput, StepOptionsSchema } from './step-options.js';
+import { type ParameterList, ParameterError, mergeParameters, parameterMapToList, parseParameterText } from './parameters.js';
+import { checkCredentialIds, resolveTarget } from './resolve.js';
+import { type TriggerInput, TriggerInputSchema } from './trigger-input-schema.js';
+import { LIMITS } from './limits.js';
+import { type StepOptions, type StepOptionsInput, StepOptionsSchema } from './step-options.js';
 
 /**
  * The workflow's input: validated options with parameters read and the target resolved.
- * It holds no secret (only references), because it is stored in Temporal history.
+ * It holds no secret (only references), because it is stored in Temporal history. Its schema
+ * is in trigger-input-schema.ts, shared with the workflow.
  */
-export interface TriggerInput {
-  triggerId: string;
-  /** `job` as the caller wrote it (Handle.getConfiguredJobNameOrUrl). */
-  job: string;
-  target: Target;
-  parameters: ParameterList;
-  /** File parameters with their content (base64), sent as multipart/form-data. */
-  files: Array<{ name: string; fileName: string; contentBase64: string }>;
-  token: SecretRef | null;
-  blockBuildUntilComplete: boolean;
-  pollIntervalSeconds: number;
-  queuePollIntervalSeconds: number;
-  abortTriggeredJob: boolean;
-  preventRemoteBuildQueue: boolean;
-  shouldNotFailBuild: boolean;
-  enhancedLogging: boolean;
-  useCrumbCache: boolean;
-  useJobInfoCache: boolean;
-  disabled: boolean;
-  httpGetReadTimeoutMs: number;
-  httpPostReadTimeoutMs: number;
-  timeoutSeconds: number | null;
-  passingResults: RemoteResult[];
-  secretParameters: string[];
-}
+export type { TriggerInput } from './trigger-input-schema.js';
 
 export function parseStepOptions(raw: unknown): StepOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -57,7 +35,7 @@ export async function buildTriggerInput(
   const files = await readFileParameters(opts.fileParameters, parameters, ctx.cwd ?? process.cwd());
   const token = typeof opts.token === 'object' ? opts.token : null;
   if (token) checkCredentialIds({ kind: 'bearer', secret: token }, ctx.config, 'token');
-  return {
+  return checked({
     triggerId: ctx.triggerId,
     job: opts.job,
     target,
@@ -66,7 +44,7 @@ export async function buildTriggerInput(
     token,
     blockBuildUntilComplete: opts.blockBuildUntilComplete,
     pollIntervalSeconds: opts.pollInterval,
-    queuePollIntervalSeconds: opts.queuePollInterval ?? Math.min(30, opts.pollInterval),
+    queuePollIntervalSeconds: opts.queuePollInterval ?? Math.min(LIMITS.queuePollInterval.max, opts.pollInterval),
     abortTriggeredJob: opts.abortTriggeredJob,
     preventRemoteBuildQueue: opts.preventRemoteBuildQueue,
     shouldNotFailBuild: opts.shouldNotFailBuild,
@@ -79,39 +57,55 @@ export async function buildTriggerInput(
     timeoutSeconds: opts.timeout ?? null,
     passingResults: opts.passingResults,
     secretParameters: opts.secretParameters,
-  };
+  });
+}
+
+/**
+ * The input must pass the schema the workflow applies, so that what the CLI accepts the
+ * workflow never refuses. Fields are named as the user knows them (parameters, not the input's).
+ */
+function checked(input: TriggerInput): TriggerInput {
+  const r = TriggerInputSchema.safeParse(input);
+  if (r.success) return r.data;
+  const e = OptionsError.fromZod(r.error);
+  const field = e.field.replace(/^triggerId/, 'id').replace(/^target\.(jobUrl|root)/, 'job').replace(/^files/, 'fileParameters');
+  throw new OptionsError(e.message.replace(e.field, field), field, e.issues);
 }
 
 async function readParameters(opts: StepOptions, cwd: string): Promise<ParameterList> {
   try {
-    const p = opts.parameters;
-    if (opts.parameterFile) {
-      if (p !== undefined) throw new ParameterError('give either parameters or parameterFile, not both', 'parameterFile');
-      return await readParameterFile(opts.parameterFile, cwd, 'parameterFile');
-    }
-    if (p === undefined) return [];
-    if (typeof p === 'string') {
-      // The plugin's rule (§4.1): a string with '=' or a newline is K=V text, otherwise a file path.
-      if (p.trim() === '') return [];
-      if (!opts.loadParamsFromFile && (p.includes('=') || p.includes('\n'))) return parseParameterText(p);
-      return await readParameterFile(p.trim(), cwd, 'parameters');
-    }
-    if ('filePath' in p && typeof p.filePath === 'string') return await readParameterFile(p.filePath, cwd, 'parameters.filePath');
-    if ('parameters' in p && Array.isArray(p.parameters)) {
-      const names = p.parameters.map((e) => e.name.trim());
-      const dup = names.find((n, i) => names.indexOf(n) !== i);
-      if (dup !== undefined) throw new ParameterError(`parameters: duplicate parameter '${dup}'`, 'parameters');
-      return parameterMapToList(Object.fromEntries(p.parameters.map((e) => [e.name, e.value])));
-    }
-    return parameterMapToList(p as Record<string, string | number | boolean>);
+    // parameterFile is the base and parameters override it, like `helm -f values.yaml --set`:
+    // the file's order is kept, overridden keys keep their place, new keys come last.
+    const base = opts.parameterFile ? await readParameterFile(opts.parameterFile, cwd, 'parameterFile') : [];
+    return mergeParameters(base, await readParametersOption(opts, cwd));
   } catch (e) {
     if (e instanceof ParameterError) throw new OptionsError(e.message, e.field);
     throw e;
   }
 }
 
+async function readParametersOption(opts: StepOptions, cwd: string): Promise<ParameterList> {
+  const p = opts.parameters;
+  if (p === undefined) return [];
+  if (typeof p === 'string') {
+    // The plugin's rule: a string with '=' or a newline is K=V text, otherwise a file path.
+    if (p.trim() === '') return [];
+    if (!opts.loadParamsFromFile && (p.includes('=') || p.includes('\n'))) return parseParameterText(p);
+    return await readParameterFile(p.trim(), cwd, 'parameters');
+  }
+  if ('filePath' in p && typeof p.filePath === 'string') return await readParameterFile(p.filePath, cwd, 'parameters.filePath');
+  if ('parameters' in p && Array.isArray(p.parameters)) {
+    const names = p.parameters.map((e) => e.name.trim());
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) throw new ParameterError(`parameters: duplicate parameter '${dup}'`, 'parameters');
+    // Entry by entry: going through an object would move numeric names ('1', '2') to the front.
+    return p.parameters.flatMap((e) => parameterMapToList({ [e.name]: e.value }));
+  }
+  return parameterMapToList(p as Record<string, string | number | boolean>);
+}
+
 /** The content of a file parameter travels in workflow input (history): keep it small. */
-export const MAX_FILE_PARAMETER_BYTES = 256 * 1024;
+export const MAX_FILE_PARAMETER_BYTES = LIMITS.fileParameterBytes.max;
 
 async function readFileParameters(map: Record<string, string>, parameters: ParameterList, cwd: string): Promise<TriggerInput['files']> {
   const files: TriggerInput['files'] = [];

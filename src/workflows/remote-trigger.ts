@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
-import type { TriggerInput } from '../options/trigger-input.js';
+import { type TriggerInput, checkTriggerInput } from '../options/trigger-input-schema.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import type { TriggerState } from './state.js';
 
@@ -26,7 +26,7 @@ import type { TriggerState } from './state.js';
  * see activities/trigger.ts).
  */
 export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
-  const input = normaliseInput(rawInput);
+  const input = validInput(rawInput);
   const st: TriggerState = {
     triggerId: input.triggerId,
     job: input.job,
@@ -138,7 +138,7 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
       // shouldNotFailBuild also covers a failed trigger (plugin quirk 11, decided): the handle
       // comes back NOT_TRIGGERED instead of failing. Metadata and host errors always fail.
       const tolerated =
-        input.shouldNotFailBuild && (st.status !== 'NOT_TRIGGERED' || (st.jobName !== null && type !== FailureTypes.CredentialsMissing));
+        input.shouldNotFailBuild && (st.status !== 'NOT_TRIGGERED' || (st.jobName !== null && !NEVER_TOLERATED.has(type)));
       if (!tolerated) throw failure(st, type, message);
       return st;
     }
@@ -189,27 +189,23 @@ function activitiesFor(input: TriggerInput) {
 }
 
 /**
- * Input may come from other clients than ours: Temporal's HTTP API turns empty lists into null,
- * and other languages may leave optional lists out. Fill them in; refuse input without a target.
+ * Input may come from other clients than ours (Temporal's HTTP API, other SDKs, the Temporal UI),
+ * so the workflow checks it with the same schema as buildTriggerInput before any activity runs.
+ * The schema also fills in what those clients leave out (the HTTP API turns empty lists into null).
  */
-function normaliseInput(input: TriggerInput): TriggerInput {
-  if (!input?.target?.jobUrl || !input.target.root || !input.triggerId) {
-    throw ApplicationFailure.create({
-      type: 'InvalidInput',
-      message: 'remoteTrigger input needs triggerId and target.{root,jobUrl}: build it with buildTriggerInput or `remote-trigger trigger --dry-run`',
-      nonRetryable: true,
-    });
-  }
-  return {
-    ...input,
-    parameters: input.parameters ?? [],
-    files: input.files ?? [],
-    secretParameters: input.secretParameters ?? [],
-    passingResults: input.passingResults?.length ? input.passingResults : ['SUCCESS', 'UNSTABLE'],
-    timeoutSeconds: input.timeoutSeconds ?? null,
-    token: input.token ?? null,
-  };
+function validInput(raw: unknown): TriggerInput {
+  const r = checkTriggerInput(raw);
+  if (r.ok) return r.input;
+  throw ApplicationFailure.create({
+    type: FailureTypes.InvalidInput,
+    message: `remoteTrigger input: ${r.field ? `${r.field}: ` : ''}${r.message} (build the input with buildTriggerInput or \`remote-trigger trigger --dry-run\`)`,
+    nonRetryable: true,
+    details: [{ field: r.field }],
+  });
 }
+
+/** Failures of the worker's configuration or trust rules, which shouldNotFailBuild never hides. */
+const NEVER_TOLERATED = new Set<string>([FailureTypes.CredentialsMissing, FailureTypes.TargetRefused, FailureTypes.WorkerMisconfigured]);
 
 function markRunning(st: TriggerState, build: BuildRef): void {
   st.status = 'RUNNING';

@@ -32,8 +32,16 @@ describe('buildJobUrl', () => {
     assert.equal(buildJobUrl('http://h', 'repo/feature%2Ffoo'), 'http://h/job/repo/job/feature%252Ffoo');
   });
   it('encodes reserved characters inside a segment', () => {
-    assert.equal(buildJobUrl('http://h', 'a?b#c&d'), 'http://h/job/a%3Fb%23c%26d');
+    assert.equal(buildJobUrl('http://h', 'a b#c%d'), 'http://h/job/a%20b%23c%25d');
     assert.equal(buildJobUrl('http://h', 'Ünïcode'), 'http://h/job/%C3%9Cn%C3%AFcode');
+    assert.equal(buildJobUrl('http://h', 'Folder » Job'), 'http://h/job/Folder%20%C2%BB%20Job');
+    // A multibranch branch job's name is already escaped: its '%' is encoded once more.
+    assert.equal(buildJobUrl('http://h', 'repo/feature%2Ffoo'), 'http://h/job/repo/job/feature%252Ffoo');
+  });
+  it("rejects '.' and '..' segments and the characters Jenkins refuses in item names", () => {
+    for (const job of ['..', '../../script', 'a/./b', ' .. ', 'a?b', 'a&b', 'a*', 'a:b', 'a;b', 'a|b', 'a<b', 'a[1]', 'a\\b', 'a$b', 'a!b', 'a@b', 'a^b', 'tab\there']) {
+      assert.throws(() => buildJobUrl('http://h', job), (e: unknown) => e instanceof JenkinsUsageError && /not a job name|not allowed in a job name/.test(e.message), job);
+    }
   });
   it('rejects empty segments and names the job', () => {
     for (const job of ['/demo', 'a//b', 'a/', '']) {

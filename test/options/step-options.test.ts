@@ -318,9 +318,26 @@ describe('buildTriggerInput: parameter forms', () => {
     assert.match(e.message, /bad\.properties line 3 has no '='/);
   });
 
-  it('parameters and parameterFile together are rejected', async () => {
-    const e = await rejectsOptions(input({ job: 'x', parameters: 'A=1', parameterFile: 'job.properties' }, dir));
-    assert.equal(e.field, 'parameterFile');
+  it('parameters override and extend parameterFile: file order kept, overridden keys in place, new keys last', async () => {
+    assert.deepEqual((await input({ job: 'x', parameters: 'A=1\nBRANCH=release', parameterFile: 'job.properties' }, dir)).parameters, [
+      ['BRANCH', 'release'],
+      ['B64', 'QUJD=='],
+      ['A', '1'],
+    ]);
+    assert.deepEqual((await input({ job: 'x', parameters: { B64: 'x', C: 3 }, parameterFile: 'job.properties' }, dir)).parameters, [
+      ['BRANCH', 'main'],
+      ['B64', 'x'],
+      ['C', '3'],
+    ]);
+  });
+
+  it('the MapParameters form keeps its order, numeric names included', async () => {
+    const list = [{ name: 'B', value: '1' }, { name: '2', value: 'two' }, { name: '1', value: 'one' }];
+    assert.deepEqual((await input({ job: 'x', parameters: { parameters: list } })).parameters, [
+      ['B', '1'],
+      ['2', 'two'],
+      ['1', 'one'],
+    ]);
   });
 
   it('empty text gives no parameters; a null map value or a list is rejected', async () => {
