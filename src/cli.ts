@@ -3,12 +3,14 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { resolveSecret, resolveAuth } from './activities/secrets.js';
+import { DEFAULT_TRUST_POLICY, authorizeTarget } from './activities/trust.js';
+import { type ParameterList, mergeParameters } from './options/parameters.js';
 import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
 import { defaultTriggerId, startOrAttach } from './client.js';
 import { ConsoleTail } from './console-tail.js';
 import { type Config, loadConfig } from './options/config.js';
 import { OptionsError } from './options/errors.js';
-import { buildTriggerInput, type TriggerInput } from './options/trigger-input.js';
+import { buildTriggerInput, resolveParameterList, type TriggerInput } from './options/trigger-input.js';
 import type { StepOptionsInput } from './options/step-options.js';
 import { TriggerRuntime } from './runtime.js';
 import { installLogger } from './logging.js';
@@ -23,7 +25,7 @@ import type { TriggerState } from './workflows/state.js';
  * `remote-trigger`: the step on the command line. The contract (flags, JSON, exit codes) is in
  * the README; other tools script against it, so keep it stable.
  */
-export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3 } as const;
+export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3, notFound: 4 } as const;
 
 class UsageError extends OptionsError {}
 
@@ -91,7 +93,8 @@ const USAGE = `usage: remote-trigger <command> [options]
   stop-server                             stop the embedded Temporal dev server of the state directory
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
-did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable.
+did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
+4 no trigger with that id.
 See README.md for every option.`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -127,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'\n${USAGE}`, 'command');
     }
   } catch (e) {
-    return reportError(e);
+    return reportError(e, rest.includes('--json'));
   }
 }
 
@@ -182,12 +185,17 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   set('job', v.job);
   set('remoteJenkinsName', v['remote-jenkins-name']);
   set('remoteJenkinsUrl', v['remote-jenkins-url']);
-  if ([v.parameters, v.param, v['parameter-file']].filter((x) => x !== undefined).length > 1) {
-    throw new UsageError('give only one of --parameters, --param and --parameter-file', 'parameters');
-  }
   set('parameters', v.parameters);
-  if (v.param) set('parameters', paramFlagsToMap(v.param));
   set('parameterFile', v['parameter-file']);
+  if (v.param) {
+    // --param K=V overrides or adds to the parameters of --parameters, --parameter-file and
+    // --options (like helm's --set over -f values.yaml): read those first, then merge.
+    const base = await resolveParameterList(o, process.cwd());
+    const merged = mergeParameters(base, paramFlagsToList(v.param));
+    o.parameters = { parameters: merged.map(([name, value]) => ({ name, value })) };
+    delete o.parameterFile;
+    delete o.loadParamsFromFile;
+  }
   if (v['no-block-build-until-complete']) o.blockBuildUntilComplete = false;
   set('pollInterval', intFlag(v['poll-interval'], 'poll-interval'));
   set('queuePollInterval', intFlag(v['queue-poll-interval'], 'queue-poll-interval'));
@@ -209,7 +217,9 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
     for (const f of v['file-param']) {
       const eq = f.indexOf('=');
       if (eq <= 0 || eq === f.length - 1) throw new UsageError(`--file-param expects NAME=PATH, got '${f}'`, 'file-param');
-      files[f.slice(0, eq).trim()] = f.slice(eq + 1);
+      const name = f.slice(0, eq).trim();
+      if (name in files) throw new UsageError(`--file-param: duplicate file parameter '${name}'`, 'file-param');
+      files[name] = f.slice(eq + 1);
     }
     o.fileParameters = { ...((o.fileParameters as Record<string, string> | undefined) ?? {}), ...files };
   }
@@ -222,17 +232,17 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   return o;
 }
 
-function paramFlagsToMap(params: string[]): Record<string, string> {
-  // --param K=V is one parameter each, passed in the map form so a value may hold newlines.
-  const map: Record<string, string> = {};
+function paramFlagsToList(params: string[]): ParameterList {
+  // --param K=V is one parameter each, so a value may hold newlines.
+  const list: ParameterList = [];
   for (const p of params) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects NAME=value, got '${p}'`, 'param');
     const key = p.slice(0, eq).trim();
-    if (key in map) throw new UsageError(`--param: duplicate parameter '${key}'`, 'param');
-    map[key] = p.slice(eq + 1);
+    if (list.some(([k]) => k === key)) throw new UsageError(`--param: duplicate parameter '${key}'`, 'param');
+    list.push([key, p.slice(eq + 1)]);
   }
-  return map;
+  return list;
 }
 
 function authFromFlags(v: TriggerFlagValues): Record<string, unknown> | undefined {
@@ -291,9 +301,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** With the worker in this process, a missing secret is an invalid configuration: say so before starting. */
+/**
+ * With the worker in this process, what it would refuse or could not resolve is an invalid
+ * configuration: say so before starting anything.
+ */
 function checkSecretsResolvable(input: TriggerInput, config: Config): void {
   try {
+    authorizeTarget(input.target, input.token, config, { ...DEFAULT_TRUST_POLICY, allowAnyOrigin: true });
     resolveAuth(input.target.auth, config, process.env);
     if (input.token) resolveSecret(input.token, config, process.env);
   } catch (e) {
@@ -434,9 +448,14 @@ async function abortCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const runtime = await openRuntime((await loadConfig(values.config)).config, true);
   try {
-    const s = await new RemoteJobHandle(runtime.client, id).abort(values.reason ?? 'aborted from the command line');
-    if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
-    else log(`Aborted ${id}: ${describeForHumans(s)}`);
+    const handle = new RemoteJobHandle(runtime.client, id);
+    // A trigger that has ended has nothing to abort: say so instead of "Aborted".
+    const wasClosed = await handle.isClosed();
+    const s = wasClosed ? await handle.state() : await handle.abort(values.reason ?? 'aborted from the command line');
+    const aborted = !wasClosed && s.abort !== null;
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...jsonOf(s), aborted })}\n`);
+    else if (aborted) log(`Aborted ${id}: ${describeForHumans(s)}`);
+    else log(`Trigger ${id} had already ended (${s.status === 'FINISHED' ? `result ${s.result}` : s.error ? `${s.error.type}` : s.status}): nothing to abort\n${describeForHumans(s)}`);
     return EXIT.ok;
   } finally {
     await runtime.close();
@@ -551,29 +570,33 @@ function describeForHumans(s: TriggerState): string {
   return lines.join('\n');
 }
 
-function reportError(e: unknown): number {
-  if (e instanceof OptionsError) {
-    log(`remote-trigger: invalid options: ${e.message}`);
-    return EXIT.invalid;
+/** Exit code, stderr line and (with --json) the one JSON object on stdout for a failed command. */
+function reportError(e: unknown, json = false): number {
+  const { code, type, message, field } = classifyCliError(e);
+  if (code === EXIT.unreachable && type === 'NoTemporalCli') log(HOW_TO_GET_TEMPORAL);
+  else if (type === 'InvalidOptions') log(`remote-trigger: invalid options: ${message}`);
+  else if (type === 'Unexpected') log(`remote-trigger: ${(e as Error)?.stack ?? String(e)}`);
+  else log(`remote-trigger: ${type}: ${message}`);
+  if (json) {
+    const state = e instanceof RemoteTriggerError && e.state ? jsonOf(e.state) : { workflowId: null, status: null, result: null, buildNumber: null, buildUrl: null, queueId: null, jobUrl: null };
+    process.stdout.write(`${JSON.stringify({ ...state, error: { type, message, ...(field ? { field } : {}) } })}\n`);
   }
+  return code;
+}
+
+function classifyCliError(e: unknown): { code: number; type: string; message: string; field?: string } {
+  if (e instanceof OptionsError) return { code: EXIT.invalid, type: 'InvalidOptions', message: e.message, field: e.field };
   if (e instanceof RemoteTriggerError) {
-    log(`remote-trigger: ${e.type}: ${e.message}`);
-    if (e.type === 'NotFound') return EXIT.invalid;
-    return e.type === 'RemoteBuildFailed' ? EXIT.remoteFailed : EXIT.unreachable;
+    if (e.type === 'NotFound') return { code: EXIT.notFound, type: e.type, message: e.message };
+    return { code: e.type === 'RemoteBuildFailed' ? EXIT.remoteFailed : EXIT.unreachable, type: e.type, message: e.message };
   }
   const err = e as Error;
+  if (err?.name === 'WorkflowNotFoundError') return { code: EXIT.notFound, type: 'NotFound', message: err.message };
   if (err?.name === 'NoTemporalCliError' || /Temporal CLI .* was not found/.test(err?.message ?? '')) {
-    log(HOW_TO_GET_TEMPORAL);
-    return EXIT.unreachable;
+    return { code: EXIT.unreachable, type: 'NoTemporalCli', message: err.message };
   }
   if (/connect|ECONNREFUSED|UNAVAILABLE|DEADLINE/i.test(err?.message ?? '')) {
-    log(`remote-trigger: cannot reach Temporal: ${err.message}`);
-    return EXIT.unreachable;
+    return { code: EXIT.unreachable, type: 'TemporalUnreachable', message: `cannot reach Temporal: ${err.message}` };
   }
-  if (err?.name === 'WorkflowNotFoundError') {
-    log(`remote-trigger: ${err.message}`);
-    return EXIT.invalid;
-  }
-  log(`remote-trigger: ${err?.stack ?? String(e)}`);
-  return EXIT.unreachable;
+  return { code: EXIT.unreachable, type: 'Unexpected', message: err?.message ?? String(e) };
 }

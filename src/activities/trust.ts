@@ -87,6 +87,20 @@ function fileAllowed(config: Config, file: string): boolean {
   });
 }
 
+/**
+ * The origins of the remote hosts whose own `auth` names this variable or file: the
+ * configuration names it for them, so it may go there without being listed in secretEnvAllow.
+ */
+function hostsNaming(config: Config, ref: { env: string } | { file: string }): Set<string> {
+  const hosts = config.remoteHosts.filter((h) => {
+    const a = h.auth as Record<string, unknown> | undefined;
+    if (!a) return false;
+    if ('env' in ref) return a.apiTokenEnv === ref.env || a.tokenEnv === ref.env;
+    return [a.apiTokenFile, a.tokenFile].some((f) => typeof f === 'string' && path.resolve(f) === path.resolve(ref.file));
+  });
+  return hostOrigins(config, hosts);
+}
+
 /** Checks one secret reference: may this worker read it, and may it go to `origin`? */
 function checkSecretRef(ref: SecretRef, origin: string, config: Config, policy: TrustPolicy, what: string): void {
   if ('credentials' in ref) {
@@ -96,6 +110,7 @@ function checkSecretRef(ref: SecretRef, origin: string, config: Config, policy: 
     }
     return;
   }
+  if (hostsNaming(config, ref).has(origin)) return;
   if ('env' in ref && !envAllowed(config, ref.env)) {
     throw refused(`${what}: the environment variable ${ref.env} is not listed in the worker's 'secretEnvAllow'`);
   }

@@ -72,6 +72,17 @@ function checked(input: TriggerInput): TriggerInput {
   throw new OptionsError(e.message.replace(e.field, field), field, e.issues);
 }
 
+/**
+ * The parameters that `parameters`, `parameterFile` and `loadParamsFromFile` of raw options
+ * give, read and merged (for the CLI, which merges its --param flags on top).
+ */
+export async function resolveParameterList(raw: Record<string, unknown>, cwd: string): Promise<ParameterList> {
+  const fields = StepOptionsSchema.pick({ parameters: true, parameterFile: true, loadParamsFromFile: true });
+  const r = fields.safeParse({ parameters: raw.parameters, parameterFile: raw.parameterFile, loadParamsFromFile: raw.loadParamsFromFile });
+  if (!r.success) throw OptionsError.fromZod(r.error);
+  return readParameters(r.data as StepOptions, cwd);
+}
+
 async function readParameters(opts: StepOptions, cwd: string): Promise<ParameterList> {
   try {
     // parameterFile is the base and parameters override it, like `helm -f values.yaml --set`:

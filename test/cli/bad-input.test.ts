@@ -97,9 +97,22 @@ const rows: Row[] = [
     expect: /auth: unknown credentials id 'unknown-id'/,
   },
   {
-    name: '--auth token --api-token-env UNSET_VAR_XYZ (embedded mode resolves secrets first)',
+    name: '--auth token --api-token-env UNSET_VAR_XYZ, allowed but unset (embedded mode resolves secrets first)',
     args: [...demo, '--auth', 'token', '--user', 'u', '--api-token-env', 'UNSET_VAR_XYZ'],
+    config: `secretEnvAllow: [UNSET_VAR_XYZ]\nremoteHosts:\n  - name: j\n    url: ${JENKINS}\n`,
     expect: /environment variable UNSET_VAR_XYZ is not set/,
+  },
+  {
+    name: '--api-token-env naming a variable the configuration does not allow',
+    args: [...demo, '--auth', 'token', '--user', 'u', '--api-token-env', 'HOME'],
+    expect: /auth: the environment variable HOME is not listed in the worker's 'secretEnvAllow'/,
+  },
+  {
+    name: '--credentials of another host (credentials go only to their own origins)',
+    args: ['--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:1', '--auth', 'credentials', '--credentials', 'ci-bot'],
+    config: `remoteHosts:\n  - name: j\n    url: ${JENKINS}\n    auth: { type: CredentialsAuth, credentials: ci-bot }\ncredentials:\n  ci-bot:\n    username: ci\n    passwordEnv: CI_BOT_PASSWORD\n`,
+    env: { CI_BOT_PASSWORD: 'x' },
+    expect: /credentials 'ci-bot' may not be sent to http:\/\/127\.0\.0\.1:1/,
   },
   {
     name: "--token-env '' (empty variable name)",
@@ -121,7 +134,47 @@ const rows: Row[] = [
     files: { 'bad.properties': '# params\nA=1\n\ncontinued line\n' },
     expect: /parameterFile: bad\.properties line 4 has no '='/,
   },
-  { name: '--parameters and --param together', args: [...demo, '--parameters', 'A=1', '--param', 'B=2'], expect: /give only one of --parameters, --param and --parameter-file/ },
+  { name: '--param with --parameters whose text is invalid', args: [...demo, '--parameters', 'A=1\nbroken', '--param', 'B=2'], expect: /parameters: text line 2 has no '='/ },
+  { name: '--param with a missing --parameter-file', args: [...demo, '--parameter-file', 'gone.properties', '--param', 'B=2'], expect: /parameterFile: cannot read parameter file/ },
+  { name: '--file-param A=x --file-param A=y (duplicate)', args: [...demo, '--file-param', 'A=x', '--file-param', 'A=y'], expect: /--file-param: duplicate file parameter 'A'/ },
+  { name: 'a parameter name of 256 characters', args: [...demo, '--param', `${'N'.repeat(256)}=v`], expect: /parameters\[0\]\[0\]: must be at most 255 characters/ },
+
+  // ---- credentials in URLs (never echoed)
+  { name: '--remote-jenkins-url with user:password@', args: ['--job', 'demo', '--remote-jenkins-url', 'https://bob:s3cr3tpw@ci.example.com'], expect: /remoteJenkinsUrl: must not contain credentials/, secret: 's3cr3tpw' },
+  { name: '--remote-jenkins-url with user@ only', args: ['--job', 'demo', '--remote-jenkins-url', 'https://bob@ci.example.com'], expect: /remoteJenkinsUrl: must not contain credentials/ },
+  { name: 'a full job URL with user:password@', args: ['--job', 'https://bob:j0bs3cret@ci.example.com/job/demo'], expect: /job: must not contain credentials/, secret: 'j0bs3cret' },
+  {
+    name: '--options remoteJenkinsUrl with user:password@',
+    args: ['--options', 'opts.yaml'],
+    files: { 'opts.yaml': 'job: demo\nremoteJenkinsUrl: "http://u:0pts3cret@127.0.0.1:1"\n' },
+    expect: /remoteJenkinsUrl: must not contain credentials/,
+    secret: '0pts3cret',
+  },
+  { name: 'config: host url with user:password@', args: ['--job', 'demo', '--remote-jenkins-name', 'a'], config: 'remoteHosts:\n  - name: a\n    url: "http://u:h0sts3cret@127.0.0.1:1"\n', expect: /remoteHosts\[0\]\.url: must not contain credentials/, secret: 'h0sts3cret' },
+  { name: 'config: credentialOrigins with user info', args: [...demo], config: 'remoteHosts:\n  - name: a\n    url: http://127.0.0.1:1\n    credentialOrigins: ["http://u:c0s3cret@other:1"]\n', expect: /remoteHosts\[0\]\.credentialOrigins\[0\]: must not contain credentials/, secret: 'c0s3cret' },
+  { name: 'config: allowOrigins with user info', args: [...demo], config: 'allowOrigins: ["http://u:a0s3cret@other:1"]\n', expect: /allowOrigins\[0\]/, secret: 'a0s3cret' },
+  { name: 'config: secretEnvAllow with a bad pattern', args: [...demo], config: 'secretEnvAllow: ["A-B"]\n', expect: /secretEnvAllow\[0\]: must be a variable name/ },
+
+  // ---- numbers past their range (a timer would turn them into 1 ms and flood Jenkins)
+  { name: '--poll-interval 99999999999', args: [...demo, '--poll-interval', '99999999999'], expect: /pollInterval: must be at most 86400 seconds/ },
+  { name: '--poll-interval 86401', args: [...demo, '--poll-interval', '86401'], expect: /pollInterval: must be at most 86400 seconds \(range 1 to 86400/ },
+  { name: '--timeout 2073601 (over 24 days)', args: [...demo, '--timeout', '2073601'], expect: /timeout: must be at most 2073600 seconds/ },
+  { name: '--http-get-read-timeout 600001', args: [...demo, '--http-get-read-timeout', '600001'], expect: /httpGetReadTimeout: must be at most 600000 ms/ },
+  { name: '--http-post-read-timeout 99999999999', args: [...demo, '--http-post-read-timeout', '99999999999'], expect: /httpPostReadTimeout: must be at most 600000 ms/ },
+  { name: '--options timeout: 1e12', args: ['--options', 'opts.yaml'], files: { 'opts.yaml': `job: demo\nremoteJenkinsUrl: ${JENKINS}\ntimeout: 1e12\n` }, expect: /timeout: must be at most/ },
+  { name: '--options pollInterval: .inf', args: ['--options', 'opts.yaml'], files: { 'opts.yaml': `job: demo\nremoteJenkinsUrl: ${JENKINS}\npollInterval: .inf\n` }, expect: /pollInterval: / },
+
+  // ---- job names and URLs
+  { name: "--job '../../script'", args: ['--job', '../../script', ...withHost], expect: /job: Invalid job name '\.\.\/\.\.\/script': '\.\.' is not a job name/ },
+  { name: "--job 'a/./b'", args: ['--job', 'a/./b', ...withHost], expect: /'\.' is not a job name/ },
+  { name: "--job 'a?b'", args: ['--job', 'a?b', ...withHost], expect: /the character '\?' is not allowed in a job name/ },
+  { name: "--job 'a;b'", args: ['--job', 'a;b', ...withHost], expect: /the character ';' is not allowed in a job name/ },
+  { name: '--job with a control character', args: ['--job', 'a\u0007b', ...withHost], expect: /a control character is not allowed in a job name/ },
+  { name: "a job URL with '/job/../'", args: ['--job', 'http://127.0.0.1:1/job/../job/script'], expect: /job: must not have a path segment '\.' or '\.\.'/ },
+  { name: 'a job URL with an encoded %2e%2e', args: ['--job', 'http://127.0.0.1:1/job/%2e%2e/job/x'], expect: /job: must not have a path segment/ },
+  { name: 'a job URL with a query', args: ['--job', 'http://127.0.0.1:1/job/x?delay=0'], expect: /job: must not have a query/ },
+  { name: '--remote-jenkins-url with a query', args: ['--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:1/?a=b'], expect: /remoteJenkinsUrl: must not have a query/ },
+  { name: '--remote-jenkins-url with a fragment', args: ['--job', 'demo', '--remote-jenkins-url', 'http://127.0.0.1:1/#top'], expect: /remoteJenkinsUrl: must not have a query \(\?…\) or fragment/ },
 
   // ---- --options files
   { name: '--options missing file', args: ['--options', 'missing.yaml'], expect: /--options: cannot read missing\.yaml: ENOENT/ },

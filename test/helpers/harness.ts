@@ -69,7 +69,9 @@ export class Harness {
       await e.start();
       return e;
     })()]);
-    const configInput = opts.config ? opts.config(emulator.url) : {};
+    // Workers here are shared workers (restricted to their configuration): the emulator is an
+    // allowed origin unless the test's configuration says otherwise.
+    const configInput: ConfigInput = { allowOrigins: [emulator.url], ...(opts.config ? opts.config(emulator.url) : {}) };
     const h = new Harness(env, emulator, parseConfig(configInput), configInput);
     if (opts.worker !== false) await h.startWorker();
     return h;
@@ -80,7 +82,13 @@ export class Harness {
   }
 
   async startWorker(
-    extra: { env?: NodeJS.ProcessEnv; onConsole?: (id: string, text: string) => void; workerOptions?: Partial<WorkerOptions> } = {},
+    extra: {
+      env?: NodeJS.ProcessEnv;
+      onConsole?: (id: string, text: string) => void;
+      workerOptions?: Partial<WorkerOptions>;
+      /** How long a worker lacking a host or credential keeps retrying; short here so tests end quickly. */
+      misconfigured?: { graceMs?: number; retryDelayMs?: number };
+    } = {},
   ): Promise<Worker> {
     const worker = await createTriggerWorker({
       connection: this.env.nativeConnection,
@@ -91,6 +99,7 @@ export class Harness {
       onConsole: extra.onConsole,
       workflowBundle: await sharedBundle(),
       workerOptions: extra.workerOptions,
+      misconfigured: extra.misconfigured ?? { graceMs: 2000, retryDelayMs: 200 },
     });
     this.workers.set(worker, worker.run());
     return worker;

@@ -12,7 +12,7 @@ describe('Build Token Root', () => {
         // Anonymous users may read but not build: only the token lets them trigger.
         security: { anonymousRead: true, anonymousBuild: false, users: [{ name: 'admin', password: 'x' }] },
       },
-      config: (url) => ({ remoteHosts: [{ name: 'btr', url, hasBuildTokenRootSupport: true }, { name: 'plain', url }] }),
+      config: (url) => ({ remoteHosts: [{ name: 'btr', url, hasBuildTokenRootSupport: true }, { name: 'plain', url }], secretEnvAllow: ['RT_BTR_TOKEN'] }),
       worker: false,
     });
     await h.startWorker({ env: { ...process.env, RT_BTR_TOKEN: 'btr-token' } });

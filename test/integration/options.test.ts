@@ -45,6 +45,8 @@ describe('options against the emulator', () => {
           { name: 'elsewhere', url: 'http://other-host.invalid:8080', auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_API_TOKEN' } },
         ],
         credentials: { 'ci-password': { username: 'ci', passwordEnv: 'RT_PASSWORD' } },
+        // Variables the options below may name as secrets (a worker reads no other for a caller).
+        secretEnvAllow: ['RT_BEARER', 'RT_JOB_TOKEN', 'RT_NOT_SET'],
       }),
       worker: false,
     });
@@ -86,9 +88,9 @@ describe('options against the emulator', () => {
     assert.equal(lastGet.headers.authorization, undefined);
   });
 
-  test('a missing secret on the worker fails with CredentialsMissing, naming the variable', async () => {
+  test('a secret missing on the worker fails, after the bounded wait for a worker that has it, with WorkerMisconfigured naming the variable', async () => {
     const handle = await h.start({ remoteJenkinsName: 'jenkins', job: 'quick', auth: { type: 'TokenAuth', userName: 'ci', apiTokenEnv: 'RT_NOT_SET' } });
-    await assert.rejects(handle.result(), (e: unknown) => e instanceof RemoteTriggerError && e.type === 'CredentialsMissing' && /RT_NOT_SET/.test(e.message));
+    await assert.rejects(handle.result(), (e: unknown) => e instanceof RemoteTriggerError && e.type === 'WorkerMisconfigured' && /RT_NOT_SET/.test(e.message));
   });
 
   test('token: the job token from an env reference is sent as token= (redacted in every record)', async () => {
