@@ -328,6 +328,7 @@ async function follow(
   let consoleHeader = false;
   let waitingForWorker = false;
   let lastWhy: unknown = null;
+  let lastWaitingFor: string | null = null;
   for (;;) {
     let snap: Awaited<ReturnType<RemoteJobHandle['snapshot']>>;
     try {
@@ -350,6 +351,8 @@ async function follow(
         consoleHeader = true;
       }
     }
+    if (snap.progress?.waitingFor && snap.progress.waitingFor !== lastWaitingFor) say(`Waiting: ${snap.progress.waitingFor}`);
+    lastWaitingFor = snap.progress?.waitingFor ?? lastWaitingFor;
     if (s.status === 'QUEUED') {
       // The plugin's "The remote job is blocked. <why>." lines, from the watcher's heartbeat.
       const details = snap.progress?.details;
@@ -411,9 +414,9 @@ async function statusCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const runtime = await openRuntime((await loadConfig(values.config)).config, true);
   try {
-    const s = await new RemoteJobHandle(runtime.client, id).state();
+    const { state: s, progress } = await new RemoteJobHandle(runtime.client, id).snapshot();
     if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
-    else process.stdout.write(`${describeForHumans(s)}\n`);
+    else process.stdout.write(`${describeForHumans(s)}${progress?.waitingFor ? `\nwaiting:  ${progress.waitingFor}` : ''}\n`);
     if (values['export-env']) await writeFile(values['export-env'], formatEnvFile(exportedVariables([s])));
     return EXIT.ok;
   } finally {

@@ -261,6 +261,11 @@ export class RemoteJobHandle {
 export interface Progress {
   activity: string;
   details: Record<string, unknown> | null;
+  /**
+   * Why the activity is being retried, when a worker lacked a host or credential the trigger
+   * needs (WorkerMisconfigured): the trigger waits for a worker configured for it.
+   */
+  waitingFor: string | null;
 }
 
 function progressOf(desc: WorkflowExecutionDescription): Progress | null {
@@ -268,7 +273,9 @@ function progressOf(desc: WorkflowExecutionDescription): Progress | null {
   if (!pending) return null;
   const payload = pending.heartbeatDetails?.payloads?.[0];
   const details = payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null;
-  return { activity: pending.activityType?.name ?? 'unknown', details };
+  const failure = pending.lastFailure;
+  const misconfigured = failure?.applicationFailureInfo?.type === FailureTypes.WorkerMisconfigured;
+  return { activity: pending.activityType?.name ?? 'unknown', details, waitingFor: misconfigured ? (failure?.message ?? null) : null };
 }
 
 export function stateFromFailure(e: unknown): TriggerState | null {

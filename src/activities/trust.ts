@@ -7,6 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { originOf } from '../jenkins/index.js';
 import type { SecretRef } from '../options/auth.js';
 import type { Config } from '../options/config.js';
+import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type Target, TargetSchema } from '../options/trigger-input-schema.js';
 import { FailureTypes } from './types.js';
 
@@ -26,8 +27,8 @@ export interface TrustPolicy {
 /**
  * What a worker lacking a host or credential does: it fails its attempt with a retryable
  * WorkerMisconfigured, so that a worker that has them (or this one, restarted with a fixed
- * configuration) carries the trigger on. Short activities get at most 6 attempts, so 5 retries
- * a minute apart: about 5 minutes in all; long ones the same 5 minutes.
+ * configuration) carries the trigger on: a retry a minute, for 5 minutes (or until the 6th
+ * attempt, the most a short activity gets), then the trigger fails with WorkerMisconfigured.
  */
 export const DEFAULT_TRUST_POLICY: TrustPolicy = { allowAnyOrigin: false, misconfiguredGraceMs: 5 * 60_000, misconfiguredRetryDelayMs: 60_000 };
 
@@ -44,7 +45,8 @@ export function misconfigured(message: string, policy: TrustPolicy): Application
   let final = false;
   try {
     const info = Context.current().info;
-    final = Date.now() - info.scheduledTimestampMs >= policy.misconfiguredGraceMs;
+    // Short activities end after their last attempt whatever this says: mark that one final too.
+    final = Date.now() - info.scheduledTimestampMs >= policy.misconfiguredGraceMs || info.attempt >= SHORT_ACTIVITY_MAX_ATTEMPTS;
   } catch {
     // Outside an activity (unit tests): no retry.
     final = true;

@@ -32,3 +32,9 @@ export const LIMITS = {
 export function describeRange(r: { min: number; max: number }, unit: string): string {
   return `${r.min} to ${r.max} ${unit}`;
 }
+
+/**
+ * Attempts of the workflow's short activities (metadata, trigger, abort). A worker lacking a
+ * host or credential gives up for good at the last of them (activities/trust.ts).
+ */
+export const SHORT_ACTIVITY_MAX_ATTEMPTS = 6;

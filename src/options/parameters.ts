@@ -65,6 +65,23 @@ export function parameterMapToList(map: Record<string, ScalarValue | null | unde
 }
 
 /**
+ * The text form of a parameter list, one `NAME=value` line each: what parseParameterText reads
+ * back to the same list. Values with a line break, and names the text form cannot carry, have
+ * no text form (the map form carries them).
+ */
+export function formatParameterText(params: ParameterList): string {
+  return params
+    .map(([k, v]) => {
+      if (k !== k.trim() || k === '' || k.includes('=') || k.includes('\n') || k.startsWith('#')) {
+        throw new ParameterError(`parameter name ${JSON.stringify(k)} has no text form`, 'parameters');
+      }
+      if (v.includes('\n') || v.endsWith('\r')) throw new ParameterError(`the value of '${k}' has a line break: it has no text form`, 'parameters');
+      return `${k}=${v}`;
+    })
+    .join('\n');
+}
+
+/**
  * `overrides` applied to `base`: a key of both keeps its place in `base` with the value of
  * `overrides`; keys only in `overrides` follow in their order.
  */

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
+import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type TriggerInput, checkTriggerInput } from '../options/trigger-input-schema.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import type { TriggerState } from './state.js';
@@ -163,7 +164,7 @@ export async function readBuildArtifact(req: ArtifactRequest): Promise<{ body: s
 }
 
 function activitiesFor(input: TriggerInput) {
-  const retryShort = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 };
+  const retryShort = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: SHORT_ACTIVITY_MAX_ATTEMPTS };
   // Long watchers heartbeat from a timer, independent of the poll interval, so a dead worker
   // is noticed within this timeout and the activity resumes elsewhere from its last cursor.
   const heartbeatTimeout = Math.min(60_000, Math.max(10_000, 2 * input.pollIntervalSeconds * 1000));

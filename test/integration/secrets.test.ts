@@ -52,6 +52,9 @@ describe('secrets stay out of history, logs and server files', () => {
           'ci-password': { username: 'ci', passwordEnv: 'RT_SECRET_PASSWORD' },
           'job-token': { tokenEnv: 'RT_SECRET_JOB_TOKEN' },
         },
+        // The references the options below make (a worker reads no other secret for a caller).
+        secretEnvAllow: ['RT_SECRET_API_TOKEN', 'RT_SECRET_JOB_TOKEN'],
+        secretFileAllow: [`${tmp}/`],
       }),
       worker: false,
     });

@@ -24,6 +24,7 @@ describe('shouldNotFailBuild matrix', () => {
         ],
         scripts: { hold: { durationMs: 600_000 } },
       },
+      config: (url) => ({ remoteHosts: [{ name: 'j', url }], secretEnvAllow: ['RT_UNSET_FOR_MATRIX'] }),
     });
   });
   after(() => h?.teardown());
@@ -94,13 +95,16 @@ describe('shouldNotFailBuild matrix', () => {
     failure(failed, 'RemoteBuildFailed');
   });
 
-  test('errors before the trigger always fail: unknown job (404), missing credentials', async () => {
+  test('errors before the trigger always fail: unknown job (404), a secret the worker lacks, a secret it refuses', async () => {
     const [a, b] = await both({ job: 'no-such-job' });
     failure(a, 'JenkinsRejected');
     failure(b, 'JenkinsRejected');
     const [c, d] = await both({ job: 'fails', auth: { type: 'TokenAuth', userName: 'u', apiTokenEnv: 'RT_UNSET_FOR_MATRIX' } });
-    failure(c, 'CredentialsMissing');
-    failure(d, 'CredentialsMissing');
+    failure(c, 'WorkerMisconfigured');
+    failure(d, 'WorkerMisconfigured');
+    const [e, f] = await both({ job: 'fails', auth: { type: 'TokenAuth', userName: 'u', apiTokenEnv: 'HOME' } });
+    failure(e, 'TargetRefused');
+    failure(f, 'TargetRefused');
   });
 
   test('the overall timeout always fails (it is the caller\'s limit, not a remote result)', async () => {

@@ -98,8 +98,13 @@ describe('the worker is the trust boundary', () => {
   test("ci's input re-aimed at another origin (plain Temporal client): refused, nothing sent there", async () => {
     const input = retarget(await h.input({ remoteJenkinsName: 'ci', job: 'secured', parameters: { P: 'x' } }, 'tb-retarget'), receiver.url);
     const e = await refusal(await startPlain(input));
-    assert.match(e.message, /neither a remote host of the worker's configuration nor in its 'allowOrigins'/);
+    // The receiver is a configured host ('other'), so the request rule lets it through: the
+    // credential rule is what refuses.
+    assert.match(e.message, /credentials 'ci-bot' may not be sent to/);
     assert.equal(receiver.requests.length, 0);
+    // Aimed at an origin that is no configured host at all: the request rule refuses first.
+    const foreign = await refusal(await startPlain({ ...retarget(input, 'http://127.0.0.1:9'), triggerId: 'tb-retarget-2' }));
+    assert.match(foreign.message, /neither a remote host of the worker's configuration nor in its 'allowOrigins'/);
   });
 
   test("the same through Temporal's HTTP API: refused, nothing sent", async () => {

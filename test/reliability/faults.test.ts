@@ -22,6 +22,13 @@ describe('Jenkins faults', () => {
   before(async () => {
     process.env[BAD_PASSWORD_ENV] = 'not-the-password';
     const param = [{ name: 'N' }];
+    expiring = new JenkinsEmulator({
+      scenario: { leftItemExpiryMs: 50, jobs: [{ name: 'fast', parameters: param, concurrentBuild: true, build: { durationMs: 1500 } }] },
+    });
+    secured = new JenkinsEmulator({
+      scenario: { security: { users: [{ name: 'ci', password: 'pw' }] }, jobs: [{ name: 'locked', build: { durationMs: 500 } }] },
+    });
+    await Promise.all([expiring.start(), secured.start()]);
     h = await Harness.start({
       scenario: {
         executors: 6,
@@ -35,15 +42,14 @@ describe('Jenkins faults', () => {
         ],
         scripts: { blocker12: { durationMs: 12_000 }, blocker60: { durationMs: 60_000 } },
       },
-      config: () => ({ credentials: { bad: { username: 'ci', passwordEnv: BAD_PASSWORD_ENV } } }),
+      // The harness' workers are shared workers: the other two emulators are configured too,
+      // and the 'bad' credential may go to the secured one.
+      config: (url) => ({
+        allowOrigins: [url, expiring.url],
+        remoteHosts: [{ name: 'secured', url: secured.url }],
+        credentials: { bad: { username: 'ci', passwordEnv: BAD_PASSWORD_ENV, origins: [secured.url, url] } },
+      }),
     });
-    expiring = new JenkinsEmulator({
-      scenario: { leftItemExpiryMs: 50, jobs: [{ name: 'fast', parameters: param, concurrentBuild: true, build: { durationMs: 1500 } }] },
-    });
-    secured = new JenkinsEmulator({
-      scenario: { security: { users: [{ name: 'ci', password: 'pw' }] }, jobs: [{ name: 'locked', build: { durationMs: 500 } }] },
-    });
-    await Promise.all([expiring.start(), secured.start()]);
   });
   after(async () => {
     await Promise.all([expiring?.stop(), secured?.stop()]);
