@@ -37,7 +37,7 @@ export class Timers {
     const handle = setTimeout(() => {
       this.handles.delete(handle);
       fn();
-    }, Math.max(0, ms));
+    }, Math.min(2 ** 31 - 1, Math.max(0, ms)));
     this.handles.add(handle);
     return handle;
   }

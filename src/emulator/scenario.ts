@@ -8,7 +8,8 @@ import type { BuildScript, EmulatorJob, EmulatorScenario, FaultRule } from './ty
 // instead of silently falling back to a default.
 
 const resultSchema = z.enum(['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']);
-const millis = z.number().int().nonnegative();
+// At most 2^31−1 ms: Node would turn a longer timer delay into 1 ms.
+const millis = z.number().int().nonnegative().max(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)');
 
 export const buildScriptSchema: z.ZodType<BuildScript> = z.strictObject({
   durationMs: millis.optional(),
