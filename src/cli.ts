@@ -473,11 +473,12 @@ async function artifactCommand(args: string[]): Promise<number> {
   const runtime = await openRuntime((await loadConfig(values.config)).config, true);
   try {
     const body = await new RemoteJobHandle(runtime.client, id).readFileFromBuildArchive(file);
-    process.stdout.write(body);
+    process.stdout.write(values.json ? `${JSON.stringify({ workflowId: id, path: file, content: body, error: null })}\n` : body);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof RemoteTriggerError && (e.type === 'ArtifactNotFound' || e.type === 'NoBuild')) {
       log(`remote-trigger: ${e.message}`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ workflowId: id, path: file, content: null, error: { type: e.type, message: e.message } })}\n`);
       return EXIT.remoteFailed;
     }
     throw e;

@@ -93,6 +93,10 @@ describe('rootOfJobUrl', () => {
 });
 
 describe('rebaseOnRoot', () => {
+  it('drops user info from a URL Jenkins returns, so none reaches workflow history', () => {
+    assert.equal(rebaseOnRoot('http://bob:s3cret@internal:8080/job/x/7/', 'https://ci.example.com'), 'https://ci.example.com/job/x/7/');
+    assert.equal(rebaseOnRoot('https://bob:s3cret@ci.example.com/job/x/7/', 'https://ci.example.com'), 'https://ci.example.com/job/x/7/');
+  });
   it('leaves a URL under the root unchanged', () => {
     const url = 'https://ci.example.com/jenkins/job/demo/14/';
     assert.equal(rebaseOnRoot(url, 'https://ci.example.com/jenkins/'), url);
