@@ -23,3 +23,16 @@ export async function startDevServer(opts: { dbFilename?: string; extraArgs?: st
     },
   });
 }
+
+/**
+ * Starts `remoteTrigger` through Temporal's HTTP API (a dev server started with --http-port), as
+ * an edge function or another language would: no SDK, only JSON over HTTP.
+ */
+export async function startOverHttpApi(api: string, taskQueue: string, id: string, input: unknown): Promise<void> {
+  const r = await fetch(`${api}/${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: taskQueue }, input: [input], requestId: `${id}-req` }),
+  });
+  if (r.status !== 200) throw new Error(`HTTP API start of ${id}: ${r.status} ${await r.text()}`);
+}

@@ -4,6 +4,7 @@ import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerState } from '../../src/workflows/state.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { Harness, eventually } from '../helpers/harness.js';
+import { startOverHttpApi } from '../helpers/temporal.js';
 
 /**
  * Edge functions and other languages: no SDK, only Temporal's HTTP API. The input comes from
@@ -28,14 +29,7 @@ describe("starting, querying and aborting a trigger through Temporal's HTTP API"
     return JSON.parse(r.stdout);
   }
 
-  async function start(id: string, input: unknown): Promise<void> {
-    const r = await fetch(`${api}/${id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: h.taskQueue }, input: [input], requestId: `${id}-req` }),
-    });
-    assert.equal(r.status, 200, await r.text());
-  }
+  const start = (id: string, input: unknown) => startOverHttpApi(api, h.taskQueue, id, input);
 
   async function query(id: string): Promise<TriggerState> {
     const r = await fetch(`${api}/${id}/query/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerInput } from '../../src/options/trigger-input.js';
 import { Harness } from '../helpers/harness.js';
+import { startOverHttpApi } from '../helpers/temporal.js';
 
 type Patch = (input: Record<string, unknown> & { target: Record<string, unknown> }) => void;
 
@@ -50,14 +51,7 @@ describe('the workflow refuses invalid input from any client (InvalidInput, noth
   });
   after(() => h?.teardown());
 
-  async function startOverHttp(id: string, input: unknown): Promise<void> {
-    const r = await fetch(`${api}/${id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: h.taskQueue }, input: [input], requestId: `${id}-req` }),
-    });
-    assert.equal(r.status, 200, await r.text());
-  }
+  const startOverHttp = (id: string, input: unknown) => startOverHttpApi(api, h.taskQueue, id, input);
 
   test('positive control: the valid input, started the same way, runs to SUCCESS', async () => {
     await startOverHttp('valid', valid);

@@ -13,6 +13,7 @@ import { RemoteJobHandle, RemoteTriggerError } from '../../src/handle.js';
 import type { TriggerInput } from '../../src/options/trigger-input.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import { Harness, eventually } from '../helpers/harness.js';
+import { startOverHttpApi } from '../helpers/temporal.js';
 
 const PASSWORD = 'tb-password-Zq81';
 const ANY_VAR_SECRET = 'any-var-secret-Pw27';
@@ -109,12 +110,7 @@ describe('the worker is the trust boundary', () => {
 
   test("the same through Temporal's HTTP API: refused, nothing sent", async () => {
     const input = retarget(await h.input({ remoteJenkinsName: 'ci', job: 'secured', parameters: { P: 'x' } }, 'tb-http'), receiver.url);
-    const r = await fetch(`${api}/tb-http`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: h.taskQueue }, input: [input], requestId: 'tb-http-req' }),
-    });
-    assert.equal(r.status, 200, await r.text());
+    await startOverHttpApi(api, h.taskQueue, 'tb-http', input);
     await refusal(new RemoteJobHandle(h.client, 'tb-http'));
     assert.equal(receiver.requests.length, 0);
   });
