@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,7 +25,10 @@ describe('remote-trigger against a configured cluster (TEMPORAL_ADDRESS) with se
     server = await startDevServer();
     emulator = new JenkinsEmulator({ port: 0, scenario: { jobs: [{ name: 'job', parameters: [{ name: 'N' }], concurrentBuild: true, build: { durationMs: 1500, consoleLines: 3 } }] } });
     await emulator.start();
-    env = { ...isolatedEnv(), TEMPORAL_ADDRESS: server.address, REMOTE_TRIGGER_TASK_QUEUE: 'ext-test', REMOTE_TRIGGER_STATE_DIR: stateDir };
+    // `remote-trigger worker` is a shared worker: it reaches only the hosts its configuration names.
+    const configPath = path.join(stateDir, 'temporal.yaml');
+    writeFileSync(configPath, `remoteHosts:\n  - name: emulator\n    url: ${emulator.url}\n`);
+    env = { ...isolatedEnv(), TEMPORAL_ADDRESS: server.address, REMOTE_TRIGGER_TASK_QUEUE: 'ext-test', REMOTE_TRIGGER_STATE_DIR: stateDir, REMOTE_TRIGGER_CONFIG: configPath };
   });
   after(async () => {
     for (const w of workers) w.kill('SIGTERM');
