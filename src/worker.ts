@@ -48,6 +48,13 @@ export interface TriggerWorkerOptions {
   env?: NodeJS.ProcessEnv;
   onConsole?: (triggerId: string, text: string) => void;
   workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * Let triggers reach any Jenkins URL their options give, not only the configured hosts. The
+   * local service sets it (it runs what its own user asks for). Not read here yet: the
+   * restriction of shared workers to configured hosts comes with issue 10's trust-boundary
+   * work, which reconciles this field.
+   */
+  allowAnyOrigin?: boolean;
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
 }
