@@ -87,7 +87,7 @@ const USAGE = `usage: remote-trigger <command> [options]
   wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
   abort ID                                cancel the queue item or stop the remote build
   artifact ID PATH                        print a file archived by the remote build
-  worker                                  run a worker against the configured Temporal cluster
+  worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
   service status|start|stop|restart [--config FILE]   the local service (embedded mode: dev server + one worker)
@@ -515,6 +515,14 @@ async function artifactCommand(args: string[]): Promise<number> {
 
 async function workerCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' } });
+  if (temporalMode((await loadConfig(values.config)).config) === 'embedded') {
+    // A second worker on the local dev server, with whatever configuration this directory has,
+    // is exactly what the local service exists to prevent.
+    throw new UsageError(
+      'no Temporal address is configured (TEMPORAL_ADDRESS, a temporal.toml profile or temporal.address): in the embedded mode the local service runs the one worker; see `remote-trigger service status`',
+      'temporal.address',
+    );
+  }
   const { runWorkerMain } = await import('./worker.js');
   await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'] });
   return EXIT.ok;

@@ -237,3 +237,46 @@ describe('the local service stops by itself when idle', () => {
     assert.match(readFileSync(path.join(stateDir, 'service.log'), 'utf8'), /no open trigger for 0\.05 min/);
   });
 });
+
+describe('the library default runtime uses the same local service', () => {
+  let emulator: JenkinsEmulator;
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-lib-'));
+  const saved = { ...process.env };
+  before(async () => {
+    emulator = new JenkinsEmulator({ port: 0, scenario: { jobs: [{ name: 'lib', quietPeriodMs: 0, build: { durationMs: 2000 } }] } });
+    await emulator.start();
+    const empty = path.join(stateDir, 'empty.yaml');
+    writeFileSync(empty, '{}\n');
+    Object.assign(process.env, {
+      REMOTE_TRIGGER_STATE_DIR: stateDir,
+      REMOTE_TRIGGER_CONFIG: empty,
+      PATH: `${path.dirname(requireTemporalCli())}${path.delimiter}${process.env.PATH}`,
+    });
+    for (const k of Object.keys(process.env)) if (/^TEMPORAL_(ADDRESS|PROFILE|CONFIG_FILE|NAMESPACE)/.test(k)) delete process.env[k];
+  });
+  after(async () => {
+    process.env = saved;
+    killEmbeddedServer(stateDir);
+    await emulator?.stop();
+  });
+
+  test('triggerRemoteJob with no client: the trigger finishes after shutdown(), on the service', async () => {
+    const { triggerRemoteJob, shutdown } = await import('../../src/client.js');
+    const handle = await triggerRemoteJob({ job: 'lib', remoteJenkinsUrl: emulator.url, pollInterval: 1, blockBuildUntilComplete: false }, { id: 'lib-1' });
+    await shutdown(); // nothing of this process runs the trigger from here on
+    const service = localServiceRecord(stateDir);
+    assert.ok(service, 'the library started the local service');
+    assert.equal(handle.workflowId, 'lib-1');
+    const connection = await Connection.connect({ address: service.address });
+    try {
+      const wf = new Client({ connection }).workflow.getHandle('lib-1');
+      const state = (await wf.result()) as { status: string; result: string };
+      assert.deepEqual([state.status, state.result], ['FINISHED', 'SUCCESS']);
+      const events = (await wf.fetchHistory()).events ?? [];
+      const identities = new Set(events.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.identity));
+      assert.deepEqual([...identities], [service.identity]);
+    } finally {
+      await connection.close();
+    }
+  });
+});
