@@ -126,9 +126,34 @@ describe('the local service (embedded mode)', () => {
     const none = await cli(['trigger', '--remote-jenkins-url', emulator.url, '--job', 'quick', '--auth', 'none', '--json', '--id', 'mismatch-2'], dirB);
     assert.equal(none.code, 2, none.stderr);
     assert.match(none.stderr, /no configuration file/);
+    // The same file, edited since the service started: another configuration as well.
+    const text = readFileSync(cfg, 'utf8');
+    writeFileSync(cfg, `${text}# edited\n`);
+    try {
+      const edited = await cli(['trigger', '--config', 'cfg.yaml', '--remote-jenkins-name', 'ci', '--job', 'quick', '--json', '--id', 'mismatch-3']);
+      assert.equal(edited.code, 2, edited.stderr);
+      assert.ok(edited.stderr.includes(`service restart --config ${cfg}`), edited.stderr);
+    } finally {
+      writeFileSync(cfg, text);
+    }
     assert.equal(emulator.requests().length, before, 'nothing reached Jenkins');
     await assert.rejects((await temporal()).workflow.getHandle('mismatch-1').describe());
     assert.equal(localServiceRecord(stateDir)!.config.path, cfg, 'the service kept its configuration');
+    // What the message says to do works: the service restarts with the other file.
+    const first = localServiceRecord(stateDir)!;
+    await client?.connection.close();
+    client = null;
+    const restarted = await cli(['service', 'restart', '--config', other], dirB);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    const second = localServiceRecord(stateDir)!;
+    assert.equal(second.config.path, other);
+    assert.notEqual(second.pid, first.pid);
+    assert.equal(processRuns(first.pid, first.token), false);
+    const ok = await cli(['trigger', '--config', other, '--remote-jenkins-name', 'ci', '--job', 'quick', '--poll-interval', '1', '--json'], dirB);
+    assert.equal(ok.code, 0, ok.stderr);
+    const back = await cli(['service', 'restart', '--config', 'cfg.yaml']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(localServiceRecord(stateDir)!.config.path, cfg);
   });
 
   test('a 200 ms build with the default intervals: queue and build polls start fast', async () => {
