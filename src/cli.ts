@@ -577,6 +577,11 @@ async function demoCommand(args: string[]): Promise<number> {
       }
     }
     log(`\nDone (exit code ${code}). Look again with: ./bin/remote-trigger.mjs status ${id}`);
+    const service = runningService(stateDir(process.env, (await loadConfig(values.config)).config.stateDir));
+    if (service) {
+      const idle = service.idleMinutes > 0 ? `it stops by itself after ${service.idleMinutes} min without an open trigger, ` : '';
+      log(`The local service (pid ${service.pid}) keeps running for later commands: ${idle}or now with ./bin/remote-trigger.mjs service stop`);
+    }
     return code;
   } finally {
     await emulator.stop();
