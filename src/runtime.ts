@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type Config, emptyConfig, loadConfig } from './options/config.js';
 import { resolveTemporal, temporalMode, type TemporalTarget } from './temporal/connect.js';
-import { type ConfigIdentity, configIdentity, ensureLocalService, runningService, type ServiceRecord } from './temporal/local-service.js';
+import { type ConfigIdentity, configIdentity, ensureLocalService, registerClient, runningService, type ServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 
 /**
@@ -23,6 +23,7 @@ export class TriggerRuntime {
     /** The local service this runtime talks to (embedded mode), as found when it was opened. */
     readonly service: ServiceRecord | null,
     private readonly connection: Connection,
+    private readonly releaseLease: () => void,
   ) {}
 
   get taskQueue(): string {
@@ -61,14 +62,22 @@ export class TriggerRuntime {
     const dir = stateDir(process.env, config.stateDir);
     let temporal: TemporalTarget;
     let service: ServiceRecord | null = null;
+    let releaseLease = () => {};
     if (temporalMode(config) === 'external') {
       temporal = await resolveTemporal(config, dir, opts.log);
     } else {
-      service = await ensureLocalService(dir, {
-        config: identityOf(dir, config, file, opts.config !== undefined),
-        startsTriggers: opts.startsTriggers ?? true,
-        log: opts.log,
-      });
+      // Announced before the service record is read: see registerClient.
+      releaseLease = registerClient(dir);
+      try {
+        service = await ensureLocalService(dir, {
+          config: identityOf(dir, config, file, opts.config !== undefined),
+          startsTriggers: opts.startsTriggers ?? true,
+          log: opts.log,
+        });
+      } catch (e) {
+        releaseLease();
+        throw e;
+      }
       temporal = {
         mode: 'embedded',
         address: service.address,
@@ -77,13 +86,20 @@ export class TriggerRuntime {
         connectionOptions: { address: service.address },
       };
     }
-    const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+    let connection: Connection;
+    try {
+      connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+    } catch (e) {
+      releaseLease();
+      throw e;
+    }
     const client = new Client({ connection, namespace: temporal.namespace });
     const consoleDir = service?.consoleDir ?? config.consoleDir ?? path.join(dir, 'console');
-    return new TriggerRuntime(client, config, temporal, dir, consoleDir, service, connection);
+    return new TriggerRuntime(client, config, temporal, dir, consoleDir, service, connection, releaseLease);
   }
 
   async close(): Promise<void> {
+    this.releaseLease();
     await this.connection.close();
     await this.temporal.teardown?.();
   }

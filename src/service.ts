@@ -6,7 +6,7 @@ import { type Config, emptyConfig, loadConfig } from './options/config.js';
 import { OptionsError } from './options/errors.js';
 import { resolveTemporal, temporalMode } from './temporal/connect.js';
 import { acquireLock } from './temporal/embedded-server.js';
-import { configIdentity, removeServiceRecord, SERVICE_LOG, type ServiceRecord, writeServiceRecord } from './temporal/local-service.js';
+import { configIdentity, liveClients, removeServiceRecord, SERVICE_LOG, type ServiceRecord, writeServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 import { createTriggerWorker } from './worker.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
@@ -100,16 +100,24 @@ export async function runLocalService(opts: { token: string; configPath: string 
     try {
       const open = await openTriggers();
       failures = 0;
-      if (open > 0) lastBusy = Date.now();
+      if (open > 0 || liveClients(dir) > 0) lastBusy = Date.now();
       else if (idleMs > 0 && Date.now() - lastBusy >= idleMs) {
-        // Under the start lock, and counted again: a command starting a trigger right now
-        // either sees this service gone (and starts a new one) or its trigger is counted.
+        // Under the start lock, with the record removed first, then leases and triggers
+        // counted again: a command starting a trigger right now either is seen here (and the
+        // record comes back) or finds no record and starts a new service once this one is gone.
         const release = await acquireLock(path.join(dir, 'service.lock'));
         try {
-          if ((await openTriggers()) === 0) {
+          removeServiceRecord(dir, opts.token);
+          if (liveClients(dir) === 0 && (await openTriggers()) === 0) {
             log(`no open trigger for ${opts.idleMinutes} min`);
             await stop('idle');
-          } else lastBusy = Date.now();
+          } else {
+            writeServiceRecord(dir, rec);
+            lastBusy = Date.now();
+          }
+        } catch (e) {
+          if (!stopping) writeServiceRecord(dir, rec);
+          throw e;
         } finally {
           release();
         }

@@ -249,17 +249,20 @@ describe('the local service stops by itself when idle', () => {
   });
 
   test('an open trigger longer than the idle time keeps it; with none open it stops, records removed', async () => {
-    const r = await runCli({ args: ['trigger', '--job', 'eight', '--remote-jenkins-url', emulator.url, '--poll-interval', '1', '--json', '--id', 'idle-1'], env, cwd: stateDir, timeoutMs: 120_000 });
+    // Not blocking: no CLI (and no client lease) runs while the 8 s build goes on.
+    const r = await runCli({ args: ['trigger', '--job', 'eight', '--remote-jenkins-url', emulator.url, '--poll-interval', '1', '--no-block-build-until-complete', '--json', '--id', 'idle-1'], env, cwd: stateDir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).result, 'SUCCESS');
     const service = localServiceRecord(stateDir)!;
     const serverPid = embeddedServerPid(stateDir)!;
     assert.ok(service && serverPid);
-    assert.equal(processRuns(service.pid, service.token), true, 'still up right after the trigger');
+    await eventually(() => emulator.builds('eight').some((b) => !b.building), 'the 8 s build to finish', 60_000, 100);
+    assert.equal(processRuns(service.pid, service.token), true, 'the service stayed while the trigger was open (idle time 3 s)');
     await eventually(() => !processRuns(service.pid, service.token) && !processRuns(serverPid, 'start-dev'), 'the idle service to stop', 60_000, 200);
     assert.equal(existsSync(path.join(stateDir, 'service.json')), false);
     assert.equal(existsSync(path.join(stateDir, 'server.json')), false);
-    assert.match(readFileSync(path.join(stateDir, 'service.log'), 'utf8'), /no open trigger for 0\.05 min/);
+    const log = readFileSync(path.join(stateDir, 'service.log'), 'utf8');
+    assert.match(log, /\[idle-1\] Remote build finished with status SUCCESS/);
+    assert.match(log, /no open trigger for 0\.05 min/);
   });
 });
 
