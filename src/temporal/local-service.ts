@@ -283,7 +283,7 @@ async function startService(dir: string, config: ConfigIdentity, log: (line: str
     const rec = readServiceRecord(dir);
     if (rec?.token === token) return rec;
     if (exited !== null) {
-      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-12).join('\n');
       throw new Error(`the local service exited with code ${exited} before it was ready; ${logFile}:\n${tail}`);
     }
     if (Date.now() > deadline) throw new Error(`the local service was not ready within 120 s; see ${logFile}`);
