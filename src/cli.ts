@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -16,16 +17,17 @@ import { TriggerRuntime } from './runtime.js';
 import { installLogger } from './logging.js';
 import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
 import { temporalMode } from './temporal/connect.js';
-import { stopEmbeddedServer } from './temporal/embedded-server.js';
+import { describeConfig, ensureLocalService, configIdentity, idleMinutesFromEnv, readServiceRecord, rssOf, runningService, SERVICE_LOG, stopLocalService } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 import { exportedVariables, formatEnvFile } from './exported-vars.js';
 import type { TriggerState } from './workflows/state.js';
+import { FailureTypes } from './activities/types.js';
 
 /**
  * `remote-trigger`: the step on the command line. The contract (flags, JSON, exit codes) is in
  * the README; other tools script against it, so keep it stable.
  */
-export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3, notFound: 4 } as const;
+export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3, notFound: 4, rejected: 5 } as const;
 
 class UsageError extends OptionsError {}
 
@@ -87,19 +89,21 @@ const USAGE = `usage: remote-trigger <command> [options]
   wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
   abort ID                                cancel the queue item or stop the remote build
   artifact ID PATH                        print a file archived by the remote build
-  worker                                  run a worker against the configured Temporal cluster
+  worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
-  stop-server                             stop the embedded Temporal dev server of the state directory
+  service status|start|stop|restart [--config FILE]   the local service (embedded mode: dev server + one worker)
+  stop-server                             the same as \`service stop\`
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
-4 no trigger with that id.
+4 no trigger with that id, 5 Jenkins refused the trigger (400, 401, 403, 404, 405, 409).
 See README.md for every option.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  installLogger(command === 'worker' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : 'WARN');
+  const quiet = rest.includes('--quiet') || rest.includes('-q');
+  installLogger(command === 'worker' || command === 'service' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : quiet ? 'ERROR' : 'WARN');
   try {
     switch (command) {
       case 'trigger':
@@ -118,8 +122,10 @@ export async function main(argv: string[]): Promise<number> {
         return await emulatorCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'service':
+        return await serviceCommand(rest);
       case 'stop-server':
-        return await stopServerCommand(rest);
+        return await serviceCommand(['stop', ...rest]);
       case undefined:
       case 'help':
       case '--help':
@@ -151,7 +157,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function triggerCommand(args: string[]): Promise<number> {
   const { values } = parse(args, triggerFlags);
-  const { config } = await loadConfig(values.config);
+  const loaded = await loadConfig(values.config);
+  const { config } = loaded;
   const options = await optionsFromFlags(values);
   if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty', 'id');
   const id = values.id ?? defaultTriggerId(String(options.job ?? 'job'));
@@ -161,14 +168,22 @@ async function triggerCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(input, null, 2)}\n`);
     return EXIT.ok;
   }
-  // The embedded worker runs here: a secret it could not resolve is a configuration error now.
+  // The local service runs with this configuration and the environment of the command that
+  // started it: a secret this command cannot resolve is a configuration error now.
   if (temporalMode(config) === 'embedded') checkSecretsResolvable(input, config);
-  const runtime = await openRuntime(config, values.quiet);
+  const runtime = await openRuntime(loaded, values.quiet, true);
   try {
+    const logFrom = serviceLogSize(runtime);
     const how = await startOrAttach(runtime.client, runtime.taskQueue, input);
     if (!values.quiet) log(how === 'started' ? `Trigger ${id} started: ${input.target.jobUrl}` : `Attached to existing trigger ${id}`);
     const handle = new RemoteJobHandle(runtime.client, id);
-    const state = await follow(handle, runtime, { block: input.blockBuildUntilComplete, quiet: values.quiet, enhancedLogging: input.enhancedLogging });
+    const state = await follow(handle, runtime, {
+      block: input.blockBuildUntilComplete,
+      quiet: values.quiet,
+      verbose: values.verbose,
+      enhancedLogging: input.enhancedLogging,
+      logFrom,
+    });
     return await finishOutput(state, values, input.blockBuildUntilComplete);
   } finally {
     await runtime.close();
@@ -302,8 +317,8 @@ async function readStdin(): Promise<string> {
 }
 
 /**
- * With the worker in this process, what it would refuse or could not resolve is an invalid
- * configuration: say so before starting anything.
+ * The local service resolves secrets from the same configuration: what it would refuse or could
+ * not resolve is an invalid configuration, said before anything starts.
  */
 function checkSecretsResolvable(input: TriggerInput, config: Config): void {
   try {
@@ -320,10 +335,11 @@ function checkSecretsResolvable(input: TriggerInput, config: Config): void {
 async function follow(
   handle: RemoteJobHandle,
   runtime: TriggerRuntime,
-  opts: { block: boolean; quiet?: boolean; enhancedLogging?: boolean },
+  opts: { block: boolean; quiet?: boolean; verbose?: boolean; enhancedLogging?: boolean; logFrom?: number },
 ): Promise<TriggerState> {
   const say = opts.quiet ? () => {} : log;
   const tail = opts.enhancedLogging && !opts.quiet ? new ConsoleTail(path.join(runtime.consoleDir, `${encodeURIComponent(handle.workflowId)}.log`), log) : null;
+  const serviceLog = serviceLogTail(runtime, handle.workflowId, opts);
   let shown = '';
   let consoleHeader = false;
   let waitingForWorker = false;
@@ -334,12 +350,22 @@ async function follow(
     try {
       snap = await handle.snapshot();
     } catch (e) {
-      // With an external cluster the work waits for a `remote-trigger worker`: so do we.
       if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
-      if (!waitingForWorker) say(`Waiting for a worker: ${e.message.split(' (start')[0]}; start one with \`remote-trigger worker\``);
+      if (runtime.temporal.mode === 'embedded') {
+        // The local service did not answer in time (busy, or just restarted): wait for it, as
+        // long as it runs.
+        const service = runtime.serviceRunning();
+        if (!service) throw serviceGone(runtime, handle.workflowId);
+        if (!waitingForWorker) say(`Waiting for the local service (pid ${service.pid}, log ${service.log}) to answer for trigger ${handle.workflowId}…`);
+      } else if (!waitingForWorker) {
+        // With an external cluster the work waits for a `remote-trigger worker`: so do we.
+        say(`Waiting for a worker: ${e.message.split(' (start')[0]}; start one with \`remote-trigger worker\``);
+      }
       waitingForWorker = true;
+      await serviceLog?.poll();
       continue;
     }
+    waitingForWorker = false;
     const s = snap.state;
     const key = `${s.status}|${s.queueId}|${s.buildNumber}`;
     if (key !== shown) {
@@ -364,8 +390,10 @@ async function follow(
       return s;
     }
     await tail?.poll();
+    await serviceLog?.poll();
     if (snap.closed) {
       const final = await handle.result({ throwOnFailure: false });
+      await serviceLog?.poll();
       if (tail) {
         await tail.flush();
         say('-'.repeat(80));
@@ -380,20 +408,37 @@ async function follow(
 
 async function finishOutput(state: TriggerState, values: { json?: boolean; 'export-env'?: string }, blocking: boolean): Promise<number> {
   if (values['export-env']) await writeFile(values['export-env'], formatEnvFile(exportedVariables([state])));
-  if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(state))}\n`);
-  return exitCodeOf(state, blocking);
+  const code = exitCodeOf(state, blocking);
+  if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(state, code))}\n`);
+  return code;
 }
 
-export function jsonOf(s: TriggerState) {
+/**
+ * The `--json` object. With the exit code: exit 1 always carries an `error` with the remote
+ * result (`RemoteBuildFailed` when the state has no error of its own, e.g. a FAILURE result or
+ * an abort).
+ */
+export function jsonOf(s: TriggerState, exitCode?: number) {
+  const result = s.status === 'FINISHED' ? s.result : null;
+  let error: { type: string; message: string; result?: string | null } | null = s.error;
+  if (exitCode === EXIT.remoteFailed) {
+    error = error
+      ? { ...error, result }
+      : {
+          type: 'RemoteBuildFailed',
+          message: s.abort ? `The remote job was aborted: ${s.abort.reason}. (${result ?? s.status})` : `The remote job did not succeed. (${result ?? s.status})`,
+          result,
+        };
+  }
   return {
     workflowId: s.triggerId,
     status: s.status,
-    result: s.status === 'FINISHED' ? s.result : null,
+    result,
     buildNumber: s.buildNumber,
     buildUrl: s.buildUrl,
     queueId: s.queueId,
     jobUrl: s.jobUrl ?? null,
-    error: s.error,
+    error,
   };
 }
 
@@ -403,6 +448,8 @@ export function exitCodeOf(s: TriggerState, blocking: boolean): number {
   if (s.status === 'FINISHED') return s.passed ? EXIT.ok : EXIT.remoteFailed;
   if (s.abort) return EXIT.remoteFailed;
   if (s.error?.type === 'TriggerTimeout') return EXIT.remoteFailed;
+  // Jenkins answered and refused (400, 401, 403, 404, 405, 409): not the same as unreachable.
+  if (s.error?.type === FailureTypes.JenkinsRejected) return EXIT.rejected;
   if (s.error) return EXIT.unreachable;
   return EXIT.ok; // disabled: nothing was to be done
 }
@@ -412,9 +459,11 @@ export function exitCodeOf(s: TriggerState, blocking: boolean): number {
 async function statusCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, commonFlags, 1);
   const id = requireId(positionals);
-  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  const runtime = await openRuntime(await loadConfig(values.config), true, false);
   try {
-    const { state: s, progress } = await new RemoteJobHandle(runtime.client, id).snapshot();
+    const handle = new RemoteJobHandle(runtime.client, id);
+    const s = await stateOrExplain(handle, runtime);
+    const progress = await handle.progress().catch(() => null);
     if (values.json) process.stdout.write(`${JSON.stringify(jsonOf(s))}\n`);
     else process.stdout.write(`${describeForHumans(s)}${progress?.waitingFor ? `\nwaiting:  ${progress.waitingFor}` : ''}\n`);
     if (values['export-env']) await writeFile(values['export-env'], formatEnvFile(exportedVariables([s])));
@@ -427,11 +476,12 @@ async function statusCommand(args: string[]): Promise<number> {
 async function waitCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, commonFlags, 1);
   const id = requireId(positionals);
-  const runtime = await openRuntime((await loadConfig(values.config)).config, values.quiet);
+  const runtime = await openRuntime(await loadConfig(values.config), values.quiet, false);
   try {
     const handle = new RemoteJobHandle(runtime.client, id);
+    const logFrom = serviceLogSize(runtime);
     const enhancedLogging = await readsConsole(handle);
-    const state = await follow(handle, runtime, { block: true, quiet: values.quiet, enhancedLogging });
+    const state = await follow(handle, runtime, { block: true, quiet: values.quiet, verbose: values.verbose, enhancedLogging, logFrom });
     return await finishOutput(state, values, true);
   } finally {
     await runtime.close();
@@ -449,7 +499,7 @@ async function readsConsole(handle: RemoteJobHandle): Promise<boolean> {
 async function abortCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...commonFlags, reason: { type: 'string' } }, 1);
   const id = requireId(positionals);
-  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  const runtime = await openRuntime(await loadConfig(values.config), true, false);
   try {
     const handle = new RemoteJobHandle(runtime.client, id);
     // A trigger that has ended has nothing to abort: say so instead of "Aborted".
@@ -470,7 +520,7 @@ async function artifactCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const file = positionals[1];
   if (!file) throw new UsageError('usage: remote-trigger artifact ID PATH', 'path');
-  const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+  const runtime = await openRuntime(await loadConfig(values.config), true, false);
   try {
     const body = await new RemoteJobHandle(runtime.client, id).readFileFromBuildArchive(file);
     process.stdout.write(values.json ? `${JSON.stringify({ workflowId: id, path: file, content: body, error: null })}\n` : body);
@@ -489,6 +539,14 @@ async function artifactCommand(args: string[]): Promise<number> {
 
 async function workerCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' } });
+  if (temporalMode((await loadConfig(values.config)).config) === 'embedded') {
+    // A second worker on the local dev server, with whatever configuration this directory has,
+    // is exactly what the local service exists to prevent.
+    throw new UsageError(
+      'no Temporal address is configured (TEMPORAL_ADDRESS, a temporal.toml profile or temporal.address): in the embedded mode the local service runs the one worker; see `remote-trigger service status`',
+      'temporal.address',
+    );
+  }
   const { runWorkerMain } = await import('./worker.js');
   await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'] });
   return EXIT.ok;
@@ -496,8 +554,15 @@ async function workerCommand(args: string[]): Promise<number> {
 
 async function emulatorCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { port: { type: 'string' }, scenario: { type: 'string' }, 'public-url': { type: 'string' } });
-  const { startEmulatorFromCli } = await import('./emulator/index.js');
-  const emulator = await startEmulatorFromCli({ port: intFlag(values.port, 'port') ?? 8080, scenarioFile: values.scenario, publicUrl: values['public-url'] });
+  const { startEmulatorFromCli, ScenarioError } = await import('./emulator/index.js');
+  let emulator: Awaited<ReturnType<typeof startEmulatorFromCli>>;
+  try {
+    emulator = await startEmulatorFromCli({ port: intFlag(values.port, 'port') ?? 8080, scenarioFile: values.scenario, publicUrl: values['public-url'] });
+  } catch (e) {
+    // An invalid scenario file is invalid input (exit 2), with the field named, not a crash.
+    if (e instanceof ScenarioError) throw new UsageError(e.message, e.field ?? 'scenario');
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -527,7 +592,7 @@ async function demoCommand(args: string[]): Promise<number> {
     ]);
     if (code === EXIT.ok) {
       // The handle's readJsonFileFromBuildArchive, served by the worker.
-      const runtime = await openRuntime((await loadConfig(values.config)).config, true);
+      const runtime = await openRuntime(await loadConfig(values.config), true, false);
       try {
         const results = await new RemoteJobHandle(runtime.client, id).readJsonFileFromBuildArchive('build-results.json');
         log(`Archived build-results.json: ${JSON.stringify(results)}`);
@@ -536,23 +601,174 @@ async function demoCommand(args: string[]): Promise<number> {
       }
     }
     log(`\nDone (exit code ${code}). Look again with: ./bin/remote-trigger.mjs status ${id}`);
+    const service = runningService(stateDir(process.env, (await loadConfig(values.config)).config.stateDir));
+    if (service) {
+      const idle = service.idleMinutes > 0 ? `it stops by itself after ${service.idleMinutes} min without an open trigger, ` : '';
+      log(`The local service (pid ${service.pid}) keeps running for later commands: ${idle}or now with ./bin/remote-trigger.mjs service stop`);
+    }
     return code;
   } finally {
     await emulator.stop();
   }
 }
 
-async function stopServerCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' } });
-  const dir = stateDir(process.env, (await loadConfig(values.config)).config.stateDir);
-  log(stopEmbeddedServer(dir) ? `Stopped the embedded Temporal dev server of ${dir}` : `No embedded Temporal dev server runs for ${dir}`);
+/**
+ * `service status|start|stop|restart`: the local service of the embedded mode (a detached
+ * Temporal dev server plus one worker per state directory, see temporal/local-service.ts).
+ * `service run` is its body, started detached by the first command that needs it.
+ */
+async function serviceCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'run') {
+    const { values } = parse(rest, { token: { type: 'string' }, config: { type: 'string' }, 'no-config': { type: 'boolean' } });
+    if (!values.token) throw new UsageError('service run is started by the CLI itself (it needs --token)', 'token');
+    const { runLocalService } = await import('./service.js');
+    await runLocalService({ token: values.token, configPath: values['no-config'] ? null : (values.config ?? null), idleMinutes: idleMinutesFromEnv() });
+    return EXIT.ok;
+  }
+  const { values } = parse(rest, { config: { type: 'string' }, 'no-config': { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const loaded = values['no-config'] ? { config: (await import('./options/config.js')).emptyConfig(), path: null } : await loadConfig(values.config);
+  const dir = stateDir(process.env, loaded.config.stateDir);
+  const say = values.quiet ? () => {} : log;
+  if (temporalMode(loaded.config) === 'external' && sub !== 'stop') {
+    throw new UsageError('a Temporal address is configured: there is no local service; run `remote-trigger worker` processes', 'command');
+  }
+  switch (sub) {
+    case 'status':
+      return await serviceStatus(dir, values.json);
+    case 'start': {
+      const rec = await ensureLocalService(dir, { config: configIdentity(loaded.path), startsTriggers: true, log: say });
+      say(`The local service of ${dir} runs: pid ${rec.pid}, ${describeConfig(rec.config)}`);
+      return EXIT.ok;
+    }
+    case 'stop':
+      return await serviceStop(dir, say);
+    case 'restart': {
+      await serviceStop(dir, say);
+      const rec = await ensureLocalService(dir, { config: configIdentity(loaded.path), startsTriggers: true, log: say });
+      say(`The local service of ${dir} runs: pid ${rec.pid}, ${describeConfig(rec.config)}`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`usage: remote-trigger service status|start|stop|restart [--config FILE | --no-config]`, 'command');
+  }
+}
+
+async function serviceStop(dir: string, say: (line: string) => void): Promise<number> {
+  const { servicePid, serverPid } = await stopLocalService(dir);
+  if (servicePid === null && serverPid === null) say(`No local service runs for ${dir}`);
+  else say(`Stopped the local service of ${dir} (${[servicePid && `worker pid ${servicePid}`, serverPid && `dev server pid ${serverPid}`].filter(Boolean).join(', ')})`);
+  return EXIT.ok;
+}
+
+async function serviceStatus(dir: string, json?: boolean): Promise<number> {
+  const rec = runningService(dir);
+  const { embeddedServerRecord } = await import('./temporal/embedded-server.js');
+  const server = embeddedServerRecord(dir);
+  let openTriggers: number | null = null;
+  if (rec) {
+    try {
+      const { Client, Connection } = await import('@temporalio/client');
+      const { OPEN_TRIGGERS_QUERY } = await import('./service.js');
+      const connection = await Connection.connect({ address: rec.address });
+      try {
+        openTriggers = (await new Client({ connection, namespace: rec.namespace }).workflow.count(OPEN_TRIGGERS_QUERY)).count;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      openTriggers = null;
+    }
+  }
+  const out = rec
+    ? {
+        running: true,
+        stateDir: dir,
+        pid: rec.pid,
+        serverPid: server?.pid ?? null,
+        address: rec.address,
+        config: rec.config,
+        startedAt: rec.startedAt,
+        idleMinutes: rec.idleMinutes,
+        openTriggers,
+        rssBytes: { worker: rssOf(rec.pid), server: server ? rssOf(server.pid) : null },
+        log: rec.log,
+      }
+    : { running: false, stateDir: dir };
+  if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else if (!rec) process.stdout.write(`No local service runs for ${dir}\n`);
+  else {
+    const mb = (b: number | null) => (b === null ? '?' : `${Math.round(b / 1048576)} MB`);
+    process.stdout.write(
+      [
+        `local service of ${dir}`,
+        `worker:    pid ${rec.pid}, RSS ${mb(rssOf(rec.pid))}, since ${rec.startedAt}`,
+        `dev server: ${server ? `pid ${server.pid}, RSS ${mb(rssOf(server.pid))}, ` : ''}${rec.address}`,
+        `config:    ${describeConfig(rec.config)}`,
+        `open triggers: ${openTriggers ?? '?'}; idle stop: ${rec.idleMinutes > 0 ? `after ${rec.idleMinutes} min without an open trigger` : 'never'}`,
+        `log:       ${rec.log}`,
+      ].join('\n') + '\n',
+    );
+  }
   return EXIT.ok;
 }
 
 // ---------------------------------------------------------------- helpers
 
-async function openRuntime(config: Config, quiet?: boolean): Promise<TriggerRuntime> {
-  return TriggerRuntime.open({ config, log: quiet ? () => {} : log });
+async function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
+  return TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers, log: quiet ? () => {} : log });
+}
+
+/** Size of the local service's log now: a follow shows only what is logged from here on. */
+function serviceLogSize(runtime: TriggerRuntime): number {
+  if (runtime.temporal.mode !== 'embedded') return 0;
+  try {
+    return statSync(path.join(runtime.stateDir, SERVICE_LOG)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The local service's log lines about one trigger (the worker prefixes them with `[id]`):
+ * warnings and errors by default, every line with -v, none with -q.
+ */
+function serviceLogTail(runtime: TriggerRuntime, id: string, opts: { quiet?: boolean; verbose?: boolean; logFrom?: number }): ConsoleTail | null {
+  if (runtime.temporal.mode !== 'embedded' || opts.quiet) return null;
+  const tag = `[${id}] `;
+  return new ConsoleTail(
+    path.join(runtime.stateDir, SERVICE_LOG),
+    (line) => {
+      if (line.includes(tag) && (opts.verbose || /^(WARN|ERROR): /.test(line))) log(line);
+    },
+    opts.logFrom ?? 0,
+  );
+}
+
+function serviceGone(runtime: TriggerRuntime, id: string): RemoteTriggerError {
+  const rec = readServiceRecord(runtime.stateDir);
+  return new RemoteTriggerError(
+    `trigger ${id} is open, but the local service of ${runtime.stateDir} is no longer running` +
+      `${rec ? '' : ' (stopped)'}; \`remote-trigger wait ${id}\` starts it again and carries on (its last log: ${path.join(runtime.stateDir, SERVICE_LOG)})`,
+    'ServiceStopped',
+    null,
+  );
+}
+
+/** A trigger's state; in the embedded mode a silent service is named as such. */
+async function stateOrExplain(handle: RemoteJobHandle, runtime: TriggerRuntime): Promise<TriggerState> {
+  try {
+    return await handle.state();
+  } catch (e) {
+    if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker') || runtime.temporal.mode !== 'embedded') throw e;
+    const service = runtime.serviceRunning();
+    if (!service) throw serviceGone(runtime, handle.workflowId);
+    throw new RemoteTriggerError(
+      `trigger ${handle.workflowId} is open, but the local service (pid ${service.pid}) did not answer within 10 s; see ${service.log}`,
+      'NoWorker',
+      e.state,
+    );
+  }
 }
 
 function requireId(positionals: string[]): string {
@@ -592,6 +808,7 @@ function classifyCliError(e: unknown): { code: number; type: string; message: st
   if (e instanceof OptionsError) return { code: EXIT.invalid, type: 'InvalidOptions', message: e.message, field: e.field };
   if (e instanceof RemoteTriggerError) {
     if (e.type === 'NotFound') return { code: EXIT.notFound, type: e.type, message: e.message };
+    if (e.type === FailureTypes.JenkinsRejected) return { code: EXIT.rejected, type: e.type, message: e.message };
     return { code: e.type === 'RemoteBuildFailed' ? EXIT.remoteFailed : EXIT.unreachable, type: e.type, message: e.message };
   }
   const err = e as Error;

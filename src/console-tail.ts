@@ -6,12 +6,13 @@ import { open, stat } from 'node:fs/promises';
  * again identically, so reading by offset neither repeats nor loses a line.
  */
 export class ConsoleTail {
-  private offset = 0;
   private partial = Buffer.alloc(0);
 
   constructor(
     private readonly file: string,
     private readonly emit: (line: string) => void,
+    /** Where to start reading (e.g. the size of a log file that already holds older lines). */
+    private offset = 0,
   ) {}
 
   async poll(): Promise<void> {

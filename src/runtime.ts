@@ -1,14 +1,17 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { type Config, loadConfig } from './options/config.js';
-import { resolveTemporal, type TemporalTarget } from './temporal/connect.js';
+import { type Config, emptyConfig, loadConfig } from './options/config.js';
+import { resolveTemporal, temporalMode, type TemporalTarget } from './temporal/connect.js';
+import { type ConfigIdentity, configIdentity, ensureLocalService, registerClient, runningService, type ServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
-import { createTriggerWorker } from './worker.js';
 
 /**
- * A connection to Temporal plus, in the embedded mode, an in-process worker: what the CLI and
- * the library's default use. Open it once, close it when done.
+ * A connection to Temporal: what the CLI and the library's default use. Open it once, close it
+ * when done. It runs no worker: in the embedded mode the local service of the state directory
+ * (a detached dev server plus one worker, see temporal/local-service.ts) does the work, and is
+ * started when none runs; with an external cluster, `remote-trigger worker` processes do.
  */
 export class TriggerRuntime {
   private constructor(
@@ -17,64 +20,103 @@ export class TriggerRuntime {
     readonly temporal: TemporalTarget,
     readonly stateDir: string,
     readonly consoleDir: string,
+    /** The local service this runtime talks to (embedded mode), as found when it was opened. */
+    readonly service: ServiceRecord | null,
     private readonly connection: Connection,
-    private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null,
+    private readonly releaseLease: () => void,
   ) {}
 
   get taskQueue(): string {
     return this.temporal.taskQueue;
   }
 
-  get hasInProcessWorker(): boolean {
-    return this.worker !== null;
+  /** The local service, if it still runs (embedded mode). */
+  serviceRunning(): ServiceRecord | null {
+    return this.temporal.mode === 'embedded' ? runningService(this.stateDir) : null;
   }
 
   static async open(
     opts: {
       config?: Config;
-      configPath?: string;
-      /** Run a worker in this process. Default: yes in the embedded mode, no with an external cluster. */
-      inProcessWorker?: boolean;
+      /** The file `config` was read from (null: none). Without `config`, the file to read. */
+      configPath?: string | null;
+      /**
+       * The caller starts triggers (default): in the embedded mode, a local service running
+       * with another configuration is refused (ConfigMismatchError). `false` for commands that
+       * only read or act on existing triggers (status, wait, abort, artifact).
+       */
+      startsTriggers?: boolean;
       log?: (line: string) => void;
-      onConsole?: (triggerId: string, text: string) => void;
     } = {},
   ): Promise<TriggerRuntime> {
-    const config = opts.config ?? (await loadConfig(opts.configPath)).config;
+    let config: Config;
+    let file: string | null;
+    if (opts.config) {
+      config = opts.config;
+      file = opts.configPath ?? null;
+    } else {
+      const loaded = await loadConfig(opts.configPath ?? undefined);
+      config = loaded.config;
+      file = loaded.path;
+    }
     const dir = stateDir(process.env, config.stateDir);
-    const temporal = await resolveTemporal(config, dir, opts.log);
-    const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+    let temporal: TemporalTarget;
+    let service: ServiceRecord | null = null;
+    let releaseLease = () => {};
+    if (temporalMode(config) === 'external') {
+      temporal = await resolveTemporal(config, dir, opts.log);
+    } else {
+      // Announced before the service record is read: see registerClient.
+      releaseLease = registerClient(dir);
+      try {
+        service = await ensureLocalService(dir, {
+          config: identityOf(dir, config, file, opts.config !== undefined),
+          startsTriggers: opts.startsTriggers ?? true,
+          log: opts.log,
+        });
+      } catch (e) {
+        releaseLease();
+        throw e;
+      }
+      temporal = {
+        mode: 'embedded',
+        address: service.address,
+        namespace: service.namespace,
+        taskQueue: service.taskQueue,
+        connectionOptions: { address: service.address },
+      };
+    }
+    let connection: Connection;
+    try {
+      connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+    } catch (e) {
+      releaseLease();
+      throw e;
+    }
     const client = new Client({ connection, namespace: temporal.namespace });
-    const consoleDir = config.consoleDir ?? path.join(dir, 'console');
-    const runtime = new TriggerRuntime(client, config, temporal, dir, consoleDir, connection, null);
-    if (opts.inProcessWorker ?? temporal.mode === 'embedded') await runtime.startWorker(opts.onConsole);
-    return runtime;
-  }
-
-  private async startWorker(onConsole?: (triggerId: string, text: string) => void): Promise<void> {
-    const connection = await NativeConnection.connect(this.temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
-    const worker = await createTriggerWorker({
-      connection,
-      namespace: this.temporal.namespace,
-      taskQueue: this.temporal.taskQueue,
-      config: this.config,
-      consoleDir: this.consoleDir,
-      onConsole,
-      // This worker's only caller is its own user, who may name any URL (README: Security).
-      allowAnyOrigin: true,
-    });
-    const running = worker.run();
-    this.worker = { worker, running, connection };
+    const consoleDir = service?.consoleDir ?? config.consoleDir ?? path.join(dir, 'console');
+    return new TriggerRuntime(client, config, temporal, dir, consoleDir, service, connection, releaseLease);
   }
 
   async close(): Promise<void> {
-    if (this.worker) {
-      const { worker, running, connection } = this.worker;
-      this.worker = null;
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => {});
-      await connection.close();
-    }
+    this.releaseLease();
     await this.connection.close();
     await this.temporal.teardown?.();
   }
+}
+
+/**
+ * The configuration the local service must run with. A configuration object given without its
+ * file (library callers) is written to the state directory, named by its content, so that the
+ * service can load the same thing.
+ */
+function identityOf(dir: string, config: Config, file: string | null, givenAsObject: boolean): ConfigIdentity {
+  if (file || !givenAsObject) return configIdentity(file);
+  const text = JSON.stringify(config, null, 2);
+  const hash = createHash('sha256').update(text).digest('hex');
+  if (text === JSON.stringify(emptyConfig(), null, 2)) return { path: null, hash: null };
+  mkdirSync(path.join(dir, 'configs'), { recursive: true });
+  const out = path.join(dir, 'configs', `config-${hash.slice(0, 16)}.json`);
+  writeFileSync(out, text);
+  return configIdentity(out);
 }

@@ -50,8 +50,9 @@ export interface TriggerWorkerOptions {
   onConsole?: (triggerId: string, text: string) => void;
   /**
    * Send requests to any origin a trigger names (never secrets: those follow the configuration
-   * always). For the CLI's own embedded worker; a shared worker leaves it off and reaches only its
-   * configured remote hosts and `allowOrigins` (activities/trust.ts).
+   * always). For the embedded mode's local service, which runs what its own user asks for; a
+   * shared worker leaves it off and reaches only its configured remote hosts and `allowOrigins`
+   * (activities/trust.ts).
    */
   allowAnyOrigin?: boolean;
   /** Overrides of how long and how often a worker lacking a host or credential retries (tests). */

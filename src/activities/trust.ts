@@ -13,9 +13,9 @@ import { FailureTypes } from './types.js';
 
 export interface TrustPolicy {
   /**
-   * Send requests (without secrets) to any origin the input names. True for the CLI's own
-   * embedded worker, whose only caller is its user; false for shared workers, which then send
-   * requests only to the remote hosts and `allowOrigins` of their configuration.
+   * Send requests (without secrets) to any origin the input names. True for the embedded
+   * mode's local service, whose only caller is its own user; false for shared workers, which
+   * then send requests only to the remote hosts and `allowOrigins` of their configuration.
    */
   allowAnyOrigin: boolean;
   /** How long an activity waits for a worker that has the host or credential a trigger needs. */

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { JenkinsError, type BuildView } from '../jenkins/index.js';
 import type { TriggerInput } from '../options/trigger-input.js';
 import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
+import { FastStart, buildPollDelay, queuePollDelay } from './poll-schedule.js';
 import { FailureTypes, type BuildRef, type Finished } from './types.js';
 
 /** How long Jenkins may keep failing with transient errors before a watcher gives up. */
@@ -22,8 +23,11 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
   const errors = new TransientErrors();
   let lostLooks = 0;
   let lastWhy: string | null = null;
+  const intervalMs = input.queuePollIntervalSeconds * 1000;
+  const fast = new FastStart(intervalMs);
   try {
     for (;;) {
+      let dueInMs: number | null = null;
       try {
         const item = await jenkins.getQueueItem(queueId);
         errors.reset();
@@ -38,6 +42,7 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
         if (item.why !== lastWhy && item.why) log.info(`The remote job is ${item.state}. ${item.why}`);
         lastWhy = item.why;
         progress = { phase: 'queued', queueId, state: item.state, why: item.why, stuck: item.stuck };
+        if (item.dueAt !== undefined) dueInMs = item.dueAt - Date.now();
       } catch (e) {
         if (!(e instanceof JenkinsError)) throw e;
         if (e.status === 404) {
@@ -56,12 +61,14 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
             });
           }
           progress = { phase: 'queued', queueId, state: 'item not found', looks: lostLooks };
+          // Give the item time to turn into a build: these looks stay on the interval.
+          dueInMs = intervalMs;
         } else {
           errors.note(e, log);
           progress = { phase: 'queued', queueId, error: e.message };
         }
       }
-      await sleep(input.queuePollIntervalSeconds * 1000);
+      await sleep(queuePollDelay(fast, intervalMs, dueInMs));
     }
   } catch (e) {
     throw toFailure(e);
@@ -86,10 +93,14 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
   // One streaming decoder per attempt: a UTF-8 character split across chunks is decoded whole.
   const decoder = new TextDecoder();
   let tailPolls = 0;
+  const intervalMs = input.pollIntervalSeconds * 1000;
+  const fast = new FastStart(intervalMs);
   try {
     for (;;) {
+      let remainingMs: number | null = null;
       try {
         last = await jenkins.getBuild(build.buildUrl);
+        if (last.estimatedDurationMs !== undefined && last.timestamp > 0) remainingMs = last.timestamp + last.estimatedDurationMs - Date.now();
         let moreConsole = false;
         if (cursor) {
           const chunk = await jenkins.getConsoleChunk(build.buildUrl, cursor.start);
@@ -122,7 +133,7 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
         }
         errors.note(e, log);
       }
-      await sleep(input.pollIntervalSeconds * 1000);
+      await sleep(buildPollDelay(fast, intervalMs, remainingMs));
     }
   } catch (e) {
     throw toFailure(e);

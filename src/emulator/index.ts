@@ -8,5 +8,5 @@ export type {
   RecordedRequest,
 } from './types.js';
 export { JenkinsEmulator } from './emulator.js';
-export { demoScenario, loadScenarioFile } from './scenario.js';
+export { demoScenario, loadScenarioFile, ScenarioError } from './scenario.js';
 export { startEmulatorFromCli } from './cli.js';

@@ -94,14 +94,26 @@ export function describeZodError(error: z.ZodError): string {
     .join('\n');
 }
 
+/** A scenario that cannot be read or is invalid; `field` names the first offending field. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
 export function parseScenario(value: unknown, source = 'scenario'): EmulatorScenario {
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success) {
-    throw new Error(`Invalid emulator ${source}:\n${describeZodError(parsed.error)}`);
+    const first = parsed.error.issues[0]?.path.join('.') || null;
+    throw new ScenarioError(`Invalid emulator ${source}:\n${describeZodError(parsed.error)}`, first);
   }
   const names = new Set<string>();
   for (const job of parsed.data.jobs) {
-    if (names.has(job.name)) throw new Error(`Invalid emulator ${source}:\njobs: duplicate job name "${job.name}"`);
+    if (names.has(job.name)) throw new ScenarioError(`Invalid emulator ${source}:\njobs: duplicate job name "${job.name}"`, 'jobs');
     names.add(job.name);
   }
   return parsed.data;
@@ -109,12 +121,17 @@ export function parseScenario(value: unknown, source = 'scenario'): EmulatorScen
 
 /** Loads a scenario from JSON or YAML (chosen by extension; anything but .json is read as YAML). */
 export async function loadScenarioFile(path: string): Promise<EmulatorScenario> {
-  const text = await readFile(path, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(`Cannot read emulator scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'scenario');
+  }
   let raw: unknown;
   try {
     raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new Error(`Cannot parse emulator scenario ${path}: ${(error as Error).message}`);
+    throw new ScenarioError(`Cannot parse emulator scenario ${path}: ${(error as Error).message.split('\n')[0]}`, 'scenario');
   }
   return parseScenario(raw, `scenario ${path}`);
 }

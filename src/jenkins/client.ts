@@ -52,10 +52,10 @@ const JOB_TREE =
   'actions[parameterDefinitions[name,type,defaultParameterValue[value],choices]],' +
   'property[parameterDefinitions[name,type,defaultParameterValue[value],choices]],' +
   'name,fullName,displayName,fullDisplayName,url,buildable';
-const QUEUE_ITEM_TREE = 'id,why,stuck,blocked,buildable,pending,cancelled,executable[number,url]';
+const QUEUE_ITEM_TREE = 'id,why,stuck,blocked,buildable,pending,cancelled,executable[number,url],timestamp';
 const QUEUE_TREE = 'items[id,inQueueSince,why,params,task[url],actions[parameters[name,value]]]';
 const BUILDS_TREE = 'builds[number,url,queueId,timestamp,building,result,actions[parameters[name,value]]]';
-const BUILD_TREE = 'number,url,building,inProgress,result,duration,queueId,timestamp';
+const BUILD_TREE = 'number,url,building,inProgress,result,duration,queueId,timestamp,estimatedDuration';
 const MAX_ARTIFACT_REDIRECTS = 5;
 
 export class JenkinsClient {

@@ -45,6 +45,8 @@ export const queueItemSchema = z.looseObject({
   pending: z.boolean().optional(),
   cancelled: z.boolean().nullable().optional(),
   executable: executable.nullable().optional(),
+  // A WaitingItem's (quiet period) end.
+  timestamp: z.number().optional(),
 });
 
 /** actions[parameters[name,value]]: password and file values export only their name. */
@@ -94,6 +96,8 @@ export const buildSchema = z.looseObject({
   duration: z.number().optional(),
   queueId: z.number().int().nullable().optional(),
   timestamp: z.number().optional(),
+  // Jenkins' estimate from earlier builds; -1 when it has none.
+  estimatedDuration: z.number().optional(),
 });
 
 export type ParametersActionList = z.infer<typeof actions>;

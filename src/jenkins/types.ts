@@ -41,6 +41,8 @@ export interface QueueItemView {
   stuck: boolean;
   /** The url is re-based onto the configured root. */
   executable?: { number: number; url: string };
+  /** A waiting item (quiet period): when it becomes buildable (Jenkins' clock, epoch ms). */
+  dueAt?: number;
 }
 
 export interface TriggerRequest {
@@ -71,6 +73,8 @@ export interface BuildView {
   durationMs: number;
   queueId: number | null;
   timestamp: number;
+  /** Jenkins' estimate of the build's duration from earlier builds, when it has one. */
+  estimatedDurationMs?: number;
 }
 
 export interface BuildSummary {

@@ -60,6 +60,7 @@ export function toQueueItemView(item: z.infer<typeof queueItemSchema>, root: str
   else if (item.pending === true) view.state = 'pending';
   else if (item.buildable === true) view.state = 'buildable';
   else if (item.blocked === true) view.state = 'blocked';
+  if (view.state === 'waiting' && typeof item.timestamp === 'number' && item.timestamp > 0) view.dueAt = item.timestamp;
   return view;
 }
 
@@ -73,6 +74,7 @@ export function toBuildView(build: z.infer<typeof buildSchema>, root: string): B
     durationMs: build.duration ?? 0,
     queueId: build.queueId ?? null,
     timestamp: build.timestamp ?? 0,
+    ...(build.estimatedDuration !== undefined && build.estimatedDuration > 0 ? { estimatedDurationMs: build.estimatedDuration } : {}),
   };
 }
 

@@ -102,7 +102,7 @@ export const ConfigSchema = z.strictObject({
   /**
    * Origins a shared worker (`remote-trigger worker`) may send requests to besides the remote
    * hosts'. Requests only: no credential goes there unless the credential's `origins` lists it.
-   * `['*']` opens the worker to any URL, like the CLI's embedded worker.
+   * `['*']` opens the worker to any URL, like the embedded mode's local service.
    */
   allowOrigins: z
     .array(z.union([z.literal('*'), urlString]))

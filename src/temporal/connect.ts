@@ -5,8 +5,8 @@ import { ensureEmbeddedServer, NoTemporalCliError } from './embedded-server.js';
 /**
  * Where Temporal is. With TEMPORAL_ADDRESS, a temporal.toml profile (@temporalio/envconfig) or
  * `temporal.address` in temporal.yaml, that cluster is used and a separate `remote-trigger
- * worker` does the work. Otherwise the embedded default: a local dev server in the state
- * directory and an in-process worker.
+ * worker` does the work. Otherwise the embedded default: the local service of the state
+ * directory (a dev server and one worker, src/temporal/local-service.ts).
  */
 export interface TemporalTarget {
   mode: 'embedded' | 'external';

@@ -57,16 +57,34 @@ export async function ensureEmbeddedServer(dir: string, log: (line: string) => v
   }
 }
 
-/** Stops the embedded server of a state directory, if one runs. */
-export function stopEmbeddedServer(dir: string): boolean {
-  const rec = readRecord(path.join(dir, 'server.json'));
-  if (!rec) return false;
-  try {
-    process.kill(rec.pid, 'SIGTERM');
-    return true;
-  } catch {
-    return false;
+/**
+ * Stops the embedded dev server of a state directory, if one runs: only a process that is still
+ * ours (its command line names this directory's database), waits until it is gone (SIGKILL
+ * after 20 s), and removes its record. Returns the pid it stopped, or null.
+ */
+export async function stopEmbeddedServer(dir: string): Promise<number | null> {
+  const recordPath = path.join(dir, 'server.json');
+  const rec = readRecord(recordPath);
+  if (!rec) return null;
+  const { processMatches, waitGone } = await import('./local-service.js');
+  const marker = path.join(dir, 'temporal.sqlite');
+  let stopped: number | null = null;
+  if (processMatches(rec.pid, marker)) {
+    try {
+      process.kill(rec.pid, 'SIGTERM');
+      stopped = rec.pid;
+    } catch {
+      /* gone meanwhile */
+    }
+    await waitGone(rec.pid, marker, 20_000);
   }
+  rmSync(recordPath, { force: true });
+  return stopped;
+}
+
+/** The dev server recorded in a state directory (whether or not it still runs). */
+export function embeddedServerRecord(dir: string): { pid: number; port: number } | null {
+  return readRecord(path.join(dir, 'server.json'));
 }
 
 export class NoTemporalCliError extends Error {
@@ -103,7 +121,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function acquireLock(file: string): Promise<() => void> {
+export async function acquireLock(file: string): Promise<() => void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     try {
@@ -122,7 +140,7 @@ async function acquireLock(file: string): Promise<() => void> {
   }
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

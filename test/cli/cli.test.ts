@@ -12,7 +12,7 @@ import { isListening } from '../../src/temporal/embedded-server.js';
 
 /**
  * The `remote-trigger` contract on the embedded defaults: a real dev server started by the CLI
- * in its state directory, the in-process worker, and the emulator over HTTP.
+ * in its state directory, the local service's worker, and the emulator over HTTP.
  */
 describe('remote-trigger CLI (embedded mode)', () => {
   let emulator: JenkinsEmulator;
@@ -133,6 +133,8 @@ describe('remote-trigger CLI (embedded mode)', () => {
     await new Promise((r) => child.once('exit', r));
     const waited = await cli(['wait', 'cli-kill9', '--json'], 180_000);
     assert.equal(waited.code, 0, waited.stderr);
+    // The local service kept following it: no talk of a missing worker.
+    assert.doesNotMatch(waited.stderr, /no worker answered|remote-trigger worker/);
     assert.equal(json(waited.stdout).result, 'SUCCESS');
     assert.equal(emulator.builds('long').filter((b) => b.parameters.RUN === 'kill9').length, 1);
   });
@@ -158,7 +160,7 @@ describe('remote-trigger CLI (embedded mode)', () => {
     assert.equal(await isListening(port), true);
     const r = await cli(['stop-server']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /Stopped the embedded Temporal dev server/);
+    assert.match(r.stderr, /Stopped the local service/);
     await eventually(async () => !(await isListening(port)), 'the dev server to stop');
   });
 });

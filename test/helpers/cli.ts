@@ -77,10 +77,44 @@ export function embeddedServerPid(stateDir: string): number | null {
   }
 }
 
-/** Stops the embedded dev server a CLI run left in `stateDir` (by its recorded pid only). */
+/** The local service (worker process) recorded in a state directory, if any. */
+export function localServiceRecord(stateDir: string): { pid: number; token: string; identity: string; address: string; config: { path: string | null; hash: string | null } } | null {
+  try {
+    return JSON.parse(readFileSync(path.join(stateDir, 'service.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** True while `pid` runs and its command line contains `marker`. */
+export function processRuns(pid: number, marker: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Stops what a CLI run left in `stateDir`: the local service (by its recorded pid, when its
+ * command line still carries its token) and the embedded dev server (by its recorded pid).
+ */
 export function killEmbeddedServer(stateDir: string): boolean {
+  const service = localServiceRecord(stateDir);
+  if (service && processRuns(service.pid, service.token)) {
+    try {
+      process.kill(service.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
   const pid = embeddedServerPid(stateDir);
-  if (pid === null) return false;
+  if (pid === null) return service !== null;
   try {
     process.kill(pid, 'SIGTERM');
     return true;

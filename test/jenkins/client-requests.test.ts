@@ -69,7 +69,7 @@ describe('JenkinsClient GETs', () => {
     assert.deepEqual(view.executable, { number: 14, url: `${server.url}/job/demo/14/` });
     const url = new URL(server.requests[0]?.url ?? '', server.url);
     assert.equal(url.pathname, '/queue/item/143/api/json');
-    assert.equal(url.searchParams.get('tree'), 'id,why,stuck,blocked,buildable,pending,cancelled,executable[number,url]');
+    assert.equal(url.searchParams.get('tree'), 'id,why,stuck,blocked,buildable,pending,cancelled,executable[number,url],timestamp');
     const e = await rejection(client.getQueueItem(143));
     assert.deepEqual([e.kind, e.status, e.retryable], ['http', 404, false]);
     assert.ok(e.message.includes('Server returned 404'));
@@ -82,7 +82,7 @@ describe('JenkinsClient GETs', () => {
     await client.getBuild(`${server.url}/job/demo/14`);
     for (const r of server.requests) {
       assert.ok(r.url.startsWith('/job/demo/14/api/json?tree='), r.url);
-      assert.equal(new URL(r.url, server.url).searchParams.get('tree'), 'number,url,building,inProgress,result,duration,queueId,timestamp');
+      assert.equal(new URL(r.url, server.url).searchParams.get('tree'), 'number,url,building,inProgress,result,duration,queueId,timestamp,estimatedDuration');
     }
   });
 

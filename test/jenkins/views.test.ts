@@ -89,6 +89,7 @@ describe('toBuildView', () => {
       durationMs: 0,
       queueId: 143,
       timestamp: 1714060806120,
+      estimatedDurationMs: 60258, // Jenkins' estimate: when the build is polled next (activities/poll-schedule.ts)
     });
     assert.equal(toBuildView(buildSchema.parse(fixture('build-success.json')), ROOT).result, 'SUCCESS');
     const aborted = toBuildView(buildSchema.parse(fixture('build-aborted-pipeline.json')), ROOT);

@@ -1,0 +1,325 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { OptionsError } from '../options/errors.js';
+import { acquireLock, alive } from './embedded-server.js';
+
+/**
+ * The local service of the embedded mode: ONE detached process per state directory that runs
+ * the Temporal dev server (itself detached, see embedded-server.ts) and ONE worker, with the
+ * configuration file it was started with. Every CLI invocation and the library's default
+ * runtime are clients of it: triggers progress with no command running, and a command run
+ * with another (or no) configuration can never pick up a trigger's activities.
+ *
+ * Files in the state directory:
+ * - `service.json`  the running service (pid, start token, address, pinned configuration);
+ *                   removed when it stops;
+ * - `service-config.json`  the configuration the last service was started with (kept after a
+ *                   stop): a `status` or `wait` that has to start the service uses it;
+ * - `service.log`   the service's log (truncated at each start);
+ * - `server.json`   the dev server (embedded-server.ts).
+ */
+export const SERVICE_RECORD = 'service.json';
+export const SERVICE_PIN = 'service-config.json';
+export const SERVICE_LOG = 'service.log';
+const SERVICE_LOCK = 'service.lock';
+
+/** Minutes without an open trigger after which the service stops itself (0: never). */
+export const DEFAULT_IDLE_MINUTES = 30;
+
+/** Which configuration file, and which content: the service is pinned to both. */
+export interface ConfigIdentity {
+  path: string | null;
+  /** sha256 of the file's bytes. */
+  hash: string | null;
+}
+
+export interface ServiceRecord {
+  pid: number;
+  /** Random token on the service's command line: a recycled pid is never taken for ours. */
+  token: string;
+  startedAt: string;
+  config: ConfigIdentity;
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  consoleDir: string;
+  identity: string;
+  idleMinutes: number;
+  log: string;
+}
+
+export function configIdentity(configPath: string | null): ConfigIdentity {
+  if (!configPath) return { path: null, hash: null };
+  const abs = path.resolve(configPath);
+  return { path: abs, hash: createHash('sha256').update(readFileSync(abs)).digest('hex') };
+}
+
+export function sameConfig(a: ConfigIdentity, b: ConfigIdentity): boolean {
+  return a.path === b.path && a.hash === b.hash;
+}
+
+export function describeConfig(c: ConfigIdentity): string {
+  return c.path ? `${c.path} (sha256 ${c.hash?.slice(0, 12)})` : 'no configuration file';
+}
+
+/** Idle time from $REMOTE_TRIGGER_IDLE_MINUTES (a number ≥ 0; 0 = never), else 30. */
+export function idleMinutesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.REMOTE_TRIGGER_IDLE_MINUTES;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_IDLE_MINUTES;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new OptionsError(`REMOTE_TRIGGER_IDLE_MINUTES must be a number of minutes ≥ 0 (0: never stop), not '${raw}'`, 'REMOTE_TRIGGER_IDLE_MINUTES');
+  }
+  return n;
+}
+
+/** Refusal to start triggers under another configuration than the running service's (exit 2). */
+export class ConfigMismatchError extends OptionsError {
+  constructor(dir: string, service: ConfigIdentity, mine: ConfigIdentity) {
+    const restart = mine.path ? `remote-trigger service restart --config ${mine.path}` : 'remote-trigger service restart --no-config';
+    super(
+      `the local service of ${dir} runs with ${describeConfig(service)}, this command with ${describeConfig(mine)}. ` +
+        `Triggers are not started under another configuration than the service's. ` +
+        `Run \`${restart}\` (open triggers carry on in the restarted service)` +
+        (service.path ? `, or give this command --config ${service.path}` : '') +
+        '.',
+      'config',
+    );
+    this.name = 'ConfigMismatchError';
+  }
+}
+
+// ---------------------------------------------------------------- processes
+
+function cmdlineOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether `pid` is alive and still the process we recorded: its command line contains
+ * `marker` (a start token, a database path). Without /proc (macOS) liveness is all we can check.
+ */
+export function processMatches(pid: number, marker: string): boolean {
+  if (!pid || !alive(pid)) return false;
+  const cmd = cmdlineOf(pid);
+  if (cmd === null) return !existsSync('/proc');
+  return cmd.includes(marker);
+}
+
+/** Waits until `pid` is gone (or no longer ours); SIGKILL after `ms`. True when it went by itself. */
+export async function waitGone(pid: number, marker: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (processMatches(pid, marker)) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+      while (processMatches(pid, marker)) await delay(50);
+      return false;
+    }
+    await delay(50);
+  }
+  return true;
+}
+
+/** Resident memory of a process in bytes (Linux), or null. */
+export function rssOf(pid: number): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- records
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+export function readServiceRecord(dir: string): ServiceRecord | null {
+  return readJson<ServiceRecord>(path.join(dir, SERVICE_RECORD));
+}
+
+/** The running service of a state directory: recorded, alive, and still ours. */
+export function runningService(dir: string): ServiceRecord | null {
+  const rec = readServiceRecord(dir);
+  return rec && processMatches(rec.pid, rec.token) ? rec : null;
+}
+
+export function writeServiceRecord(dir: string, rec: ServiceRecord): void {
+  const file = path.join(dir, SERVICE_RECORD);
+  writeFileSync(`${file}.tmp`, JSON.stringify(rec, null, 2));
+  // rename is atomic: a reader never sees half a record
+  writeFileSync(path.join(dir, SERVICE_PIN), JSON.stringify(rec.config));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Removes the record if it is still the one of `token` (a newer service may have replaced it). */
+export function removeServiceRecord(dir: string, token?: string): void {
+  const rec = readServiceRecord(dir);
+  if (rec && token && rec.token !== token) return;
+  rmSync(path.join(dir, SERVICE_RECORD), { force: true });
+}
+
+function pinnedConfig(dir: string): ConfigIdentity | null {
+  const pin = readJson<ConfigIdentity>(path.join(dir, SERVICE_PIN));
+  if (!pin?.path) return pin ? { path: null, hash: null } : null;
+  return existsSync(pin.path) ? configIdentity(pin.path) : null;
+}
+
+// ---------------------------------------------------------------- client leases
+
+/**
+ * A client (CLI run, library runtime) announces itself in `<dir>/clients/` before it reads the
+ * service record, and the idle stop removes the record before it looks at the leases: so a
+ * command starting a trigger either finds no record (and starts a new service, after the
+ * stopping one released the lock) or is seen by the stopping service, which then stays.
+ * Leases of dead processes, and leases older than 10 minutes (by then any trigger the client
+ * started is counted as open), do not count.
+ */
+const LEASE_MAX_AGE_MS = 10 * 60_000;
+
+export function registerClient(dir: string): () => void {
+  const leases = path.join(dir, 'clients');
+  mkdirSync(leases, { recursive: true });
+  const file = path.join(leases, `${process.pid}-${randomUUID().slice(0, 8)}`);
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
+export function liveClients(dir: string): number {
+  const leases = path.join(dir, 'clients');
+  let n = 0;
+  let names: string[];
+  try {
+    names = readdirSync(leases);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const file = path.join(leases, name);
+    try {
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (alive(pid) && Date.now() - statSync(file).mtimeMs < LEASE_MAX_AGE_MS) n++;
+      else if (!alive(pid)) rmSync(file, { force: true });
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- start
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'remote-trigger.mjs');
+
+/**
+ * The running service, started first when there is none.
+ *
+ * - `startsTriggers`: the caller is about to start triggers (`trigger`, the library): a
+ *   service running with another configuration is refused (ConfigMismatchError, exit 2), and a
+ *   new service is started with the caller's configuration.
+ * - otherwise (`status`, `wait`, `abort`, `artifact`): any running service will do; a new one
+ *   is started with the configuration of the last service (service-config.json) when there
+ *   was one, so that a command run without --config cannot start a worker that lacks the
+ *   credentials of open triggers.
+ */
+export async function ensureLocalService(
+  dir: string,
+  opts: { config: ConfigIdentity; startsTriggers: boolean; log?: (line: string) => void },
+): Promise<ServiceRecord> {
+  const log = opts.log ?? (() => {});
+  const check = (rec: ServiceRecord): ServiceRecord => {
+    if (opts.startsTriggers && !sameConfig(rec.config, opts.config)) throw new ConfigMismatchError(dir, rec.config, opts.config);
+    return rec;
+  };
+  const running = runningService(dir);
+  if (running) return check(running);
+
+  mkdirSync(dir, { recursive: true });
+  const release = await acquireLock(path.join(dir, SERVICE_LOCK));
+  try {
+    const again = runningService(dir);
+    if (again) return check(again);
+    const config = opts.startsTriggers ? opts.config : (pinnedConfig(dir) ?? opts.config);
+    return await startService(dir, config, log);
+  } finally {
+    release();
+  }
+}
+
+async function startService(dir: string, config: ConfigIdentity, log: (line: string) => void): Promise<ServiceRecord> {
+  const token = randomUUID();
+  const logFile = path.join(dir, SERVICE_LOG);
+  const fd = openSync(logFile, 'w');
+  const env: NodeJS.ProcessEnv = { ...process.env, REMOTE_TRIGGER_STATE_DIR: dir };
+  delete env.REMOTE_TRIGGER_CONFIG; // the configuration is given explicitly
+  delete env.NODE_TEST_CONTEXT;
+  const args = [BIN, 'service', 'run', '--token', token, ...(config.path ? ['--config', config.path] : ['--no-config'])];
+  const child = spawn(process.execPath, args, { detached: true, cwd: dir, env, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  child.unref();
+  let exited: number | null = null;
+  child.once('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
+  log(`Starting the local service of ${dir} (Temporal dev server + one worker, ${describeConfig(config)}; log: ${logFile})`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const rec = readServiceRecord(dir);
+    if (rec?.token === token) return rec;
+    if (exited !== null) {
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-12).join('\n');
+      throw new Error(`the local service exited with code ${exited} before it was ready; ${logFile}:\n${tail}`);
+    }
+    if (Date.now() > deadline) throw new Error(`the local service was not ready within 120 s; see ${logFile}`);
+    await delay(100);
+  }
+}
+
+// ---------------------------------------------------------------- stop
+
+/**
+ * Stops the local service of a state directory: the worker process (SIGTERM, SIGKILL after
+ * 30 s), then the dev server, each checked to be ours before it is signalled and waited for
+ * until it is gone; removes their records.
+ */
+export async function stopLocalService(dir: string): Promise<{ servicePid: number | null; serverPid: number | null }> {
+  const release = await acquireLock(path.join(dir, SERVICE_LOCK));
+  try {
+    const rec = readServiceRecord(dir);
+    const { embeddedServerRecord, stopEmbeddedServer } = await import('./embedded-server.js');
+    const server = embeddedServerRecord(dir);
+    const serverRan = server !== null && processMatches(server.pid, path.join(dir, 'temporal.sqlite'));
+    let servicePid: number | null = null;
+    if (rec && processMatches(rec.pid, rec.token)) {
+      servicePid = rec.pid;
+      try {
+        process.kill(rec.pid, 'SIGTERM');
+      } catch {
+        /* gone meanwhile */
+      }
+      await waitGone(rec.pid, rec.token, 30_000);
+    }
+    removeServiceRecord(dir);
+    // The service stops its dev server itself; one left behind (a killed service) is stopped here.
+    await stopEmbeddedServer(dir);
+    return { servicePid, serverPid: serverRan ? server.pid : null };
+  } finally {
+    release();
+  }
+}
