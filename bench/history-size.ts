@@ -1,5 +1,5 @@
 /**
- * History events per trigger against build length (DESIGN decision 1), at 1 s polling with
+ * History events per trigger against build length (docs/design.md §5), at 1 s polling with
  * enhancedLogging: the baseline is the shortest build in the same run.
  *
  *   node --import tsx bench/history-size.ts
@@ -23,7 +23,7 @@ try {
   console.log('| build | build polls | history events | events / baseline |');
   console.log('|---|---|---|---|');
   for (const [d, polls, events] of rows) console.log(`| ${d} s | ${polls} | ${events} | ${(events / rows[0]![2]).toFixed(2)} |`);
-  console.log('\nOne activity per poll would add ~11 events per poll (temporal-notes §2.2).');
+  console.log('\nOne activity per poll would add ~11 events per poll (docs/design.md §5).');
 } finally {
   await h.teardown();
 }

@@ -1,5 +1,5 @@
 // Pre-bundles the workflow code into dist/workflow-bundle.js, so a CLI invocation does not spend
-// a second or two on webpack every time (temporal-notes §7: bundle once, pass workflowBundle).
+// a second or two on webpack every time (docs/design.md §2.2: bundle once, pass workflowBundle).
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 

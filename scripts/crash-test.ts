@@ -1,5 +1,5 @@
 /**
- * Crash test (issue 4, part 3): run as `node --import tsx scripts/crash-test.ts`.
+ * Crash test (docs/RELIABILITY.md, "Crash test"): run as `node --import tsx scripts/crash-test.ts`.
  *
  * Phase 1: a batch of triggers runs on a worker in a child process that is SIGKILLed every
  * 2-4 s, across all phases (job metadata, crumb, trigger POST in flight or answered but not

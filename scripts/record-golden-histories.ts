@@ -1,6 +1,6 @@
 /**
  * Records the golden histories that test/replay replays: one per path through the workflow.
- * Run it after a deliberate, versioned workflow change (see docs/RELIABILITY.md, "Changing
+ * Run it after a deliberate, versioned workflow change (see docs/design.md §14, "Changing
  * workflow code safely"), never to make a failing replay test pass:
  *
  *   node --import tsx scripts/record-golden-histories.ts

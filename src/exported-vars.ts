@@ -1,7 +1,7 @@
 import type { TriggerState } from './workflows/state.js';
 
 /**
- * The plugin's exported variables (plugin-spec §14), derived from finished or running
+ * The plugin's exported variables (docs/plugin-compat.md §13), derived from finished or running
  * triggers in the order they were triggered, for shell scripts (`--export-env`).
  * TRIGGERED_JOB_NAMES, which the plugin declares but never sets, is set here.
  */

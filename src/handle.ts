@@ -22,7 +22,7 @@ export class RemoteTriggerError extends Error {
 }
 
 /**
- * The plugin's Handle (plugin-spec §13) as async TypeScript, backed by the trigger's workflow.
+ * The plugin's Handle (docs/plugin-compat.md §12) as async TypeScript, backed by the trigger's workflow.
  * The workflow keeps polling on its own, so every getter returns current state; the plugin's
  * quirks are fixed: the job-name getters return what their names say, updateBuildStatusBlocking
  * waits instead of busy-looping, and fails at once on a NOT_TRIGGERED handle.
@@ -209,7 +209,7 @@ export class RemoteJobHandle {
     }
   }
 
-  /** The log of the last handle calls, cleared on read (plugin-spec §13). */
+  /** The log of the last handle calls, cleared on read (docs/plugin-compat.md §12). */
   lastLog(): string {
     const text = this.logBuffer.join('\n').trim();
     this.logBuffer = [];

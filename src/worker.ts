@@ -80,7 +80,7 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     taskQueue: o.taskQueue,
     activities,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
-    // Long watchers hold an activity slot each for the whole build (temporal-notes §7).
+    // Long watchers hold an activity slot each for the whole build (docs/design.md §2.2).
     maxConcurrentActivityTaskExecutions: 500,
     // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
     // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.

@@ -8,7 +8,7 @@ import type { AbortOutcome, BuildRef } from './types.js';
 const STOP_WAIT_MS = 60_000;
 
 /**
- * Cancels the queue item or stops the build (plugin-spec §11). Handles the race where the item
+ * Cancels the queue item or stops the build (docs/plugin-compat.md §11). Handles the race where the item
  * leaves the queue while we cancel it: Jenkins then answers 500 for a left item, so we look the
  * build up and stop that instead.
  */

@@ -4,7 +4,7 @@ import { refused } from './trust.js';
 import { type ActivityDeps, type SharedState, jenkinsFor, toFailure } from './context.js';
 import { FailureTypes, type ArtifactRequest } from './types.js';
 
-/** GET <buildUrl>artifact/<path> through the worker, which holds the credentials (plugin-spec §7.8). */
+/** GET <buildUrl>artifact/<path> through the worker, which holds the credentials (docs/jenkins.md §12). */
 export async function readArtifact(deps: ActivityDeps, shared: SharedState, req: ArtifactRequest): Promise<{ body: string; contentType: string | null }> {
   const jenkins = jenkinsFor(req.target, { httpGetReadTimeoutMs: req.httpGetReadTimeoutMs }, deps, shared);
   // The request names the build URL too: it must be on the target's origin, which was checked.

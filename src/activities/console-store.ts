@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * Where the remote console of a trigger with enhancedLogging goes: one file per trigger on the
- * worker's disk, written exactly once per byte (DESIGN: no console line lost or repeated).
+ * worker's disk, written exactly once per byte (docs/design.md §9).
  *
  * Jenkins' `X-Text-Size` is an opaque cursor, so we never compute offsets: after each chunk
  * is appended we record (cursor, bytes written). If the worker dies between the append and the

@@ -7,7 +7,7 @@ import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, sett
 import { resolveSecret } from './secrets.js';
 import { FailureTypes, type JobFacts, type Triggered } from './types.js';
 
-/** Job metadata (plugin-spec §7.1): parameterized or not, and its names for the handle. */
+/** Job metadata (docs/jenkins.md §6): parameterized or not, and its names for the handle. */
 export async function inspectJob(deps: ActivityDeps, shared: SharedState, input: TriggerInput): Promise<JobFacts> {
   const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
   try {
@@ -51,7 +51,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
 }
 
 /**
- * preventRemoteBuildQueue, with its documented meaning (plugin-spec §16): wait while the remote
+ * preventRemoteBuildQueue, with its documented meaning (docs/plugin-compat.md §14): wait while the remote
  * job is building or has queued items, then trigger.
  */
 export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<void> {
@@ -87,7 +87,7 @@ export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, 
 }
 
 /**
- * Crumb + POST in one attempt; never re-sent blindly (DESIGN decision 2).
+ * Crumb + POST in one attempt; never re-sent blindly (docs/design.md §6.2).
  *
  * A first attempt just POSTs. When an attempt ends without a definite answer (timeout, reset
  * connection after the request went out, the worker died), Temporal runs the next attempt,

@@ -12,7 +12,7 @@ const LOST_ITEM_LOOKS = 5;
 
 
 /**
- * Queue item → build (plugin-spec §7.4), in one heartbeating activity. Fixes the plugin's
+ * Queue item → build (docs/jenkins.md §8), in one heartbeating activity. Fixes the plugin's
  * queue-expiry loss (JENKINS-55038): a 404 on the item falls back to the job's builds[queueId].
  */
 export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, input: TriggerInput, queueId: number): Promise<BuildRef> {
@@ -78,7 +78,7 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
 }
 
 /**
- * Polls the build at pollInterval until it is over (plugin-spec §7.5) and, with
+ * Polls the build at pollInterval until it is over (docs/jenkins.md §9) and, with
  * enhancedLogging, appends the remote console to the worker's console store exactly once.
  * `result` alone is not completion: Jenkins sets it before `building` turns false (quirk 4).
  */

@@ -1,4 +1,4 @@
-// Public surface of the Jenkins emulator; other packages import only from here.
+// Public surface of the Jenkins emulator; the rest of the project imports only from here.
 export type {
   BuildScript,
   EmulatorJob,

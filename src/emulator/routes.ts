@@ -322,7 +322,7 @@ export class JenkinsRoutes {
     return `${this.root()}/queue/item/${id}/`;
   }
 
-  /** ParameterizedJobMixIn.doBuild, checks in Jenkins' order (§3.1). */
+  /** ParameterizedJobMixIn.doBuild, checks in Jenkins' order (docs/jenkins.md §7.1). */
   private doBuild(ctx: Ctx, job: JobState): Reply {
     if (job.def.disabled) return errorPage(409, `${job.fullName} is not buildable`, ctx.pathname);
     if (job.parameterized && ctx.method !== 'POST') {
@@ -343,7 +343,7 @@ export class JenkinsRoutes {
     }
     const params = this.paramsFromJson(job, json);
     const { created } = this.model.schedule(job, params, cause, delay, this.scriptFor(ctx, job, params));
-    // Location is the job URL (redirectTo defaults to ""), and a merge answers 302 (§3.1).
+    // Location is the job URL (redirectTo defaults to ""), and a merge answers 302 (docs/jenkins.md §7.1).
     return redirect(created ? 201 : 302, jobUrl(this.root(), job.fullName));
   }
 
@@ -371,7 +371,7 @@ export class JenkinsRoutes {
     return { name, type, value };
   }
 
-  /** ParametersDefinitionProperty.buildWithParameters, checks in Jenkins' order (§3.2). */
+  /** ParametersDefinitionProperty.buildWithParameters, checks in Jenkins' order (docs/jenkins.md §7.2). */
   private doBuildWithParameters(ctx: Ctx, job: JobState): Reply {
     const { viaToken } = this.checkBuildPermission(ctx, job);
     if (job.def.disabled) return errorPage(409, `${job.fullName} is not buildable`, ctx.pathname);

@@ -1,6 +1,6 @@
 // Public types of the Jenkins emulator. The zod schemas in scenario.ts validate files against
-// these shapes; the interfaces stay hand-written because other packages import them and read
-// them as documentation.
+// these shapes; the interfaces stay hand-written because tests and benchmarks import them and
+// read them as documentation.
 
 export type ParameterType = 'string' | 'boolean' | 'choice' | 'password' | 'file' | 'text';
 export type BuildResult = 'SUCCESS' | 'UNSTABLE' | 'FAILURE' | 'NOT_BUILT' | 'ABORTED';

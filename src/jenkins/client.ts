@@ -1,4 +1,4 @@
-// The Jenkins client: one method per remote operation the trigger needs (plugin-spec 7).
+// The Jenkins client: one method per remote operation the trigger needs (docs/jenkins.md §1).
 // No retry loops: each method makes its request(s) once and throws a JenkinsError whose
 // `retryable` / `requestSent` let the calling activity decide. The single exception is a POST
 // rejected with 403 "No valid crumb", which Jenkins refuses before queueing anything, so sending

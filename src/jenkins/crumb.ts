@@ -1,4 +1,4 @@
-// CSRF crumbs (jenkins-api.md §1). A crumb is bound to the web session that issued it, so the
+// CSRF crumbs (docs/jenkins.md §3). A crumb is bound to the web session that issued it, so the
 // session cookie is fetched, kept and cached together with it. Fixes plugin quirks 7 (cache keyed
 // by host only) and 12 (no timeout on the crumb request).
 import type { CookieJar } from './cookies.js';

@@ -128,7 +128,7 @@ export function isNoValidCrumb(status: number, jenkinsMessage: string | undefine
   return status === 403 && /no valid crumb/i.test(jenkinsMessage ?? '');
 }
 
-/** The plugin's wording for the common statuses (plugin-spec 6.3); users search for these texts. */
+/** The plugin's wording for the common statuses (docs/plugin-compat.md §9); users search for these texts. */
 function statusHint(status: number, jenkinsMessage: string | undefined): string | undefined {
   switch (status) {
     case 401:

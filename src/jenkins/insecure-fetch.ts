@@ -1,10 +1,10 @@
 // A minimal fetch() over node:https with certificate checks off, for trustAllCertificates.
 //
 // Why not the global fetch: node 20's fetch honours an undici `dispatcher` option, but node does
-// not export undici's Agent, and installing undici is not allowed here. (The global dispatcher's
-// constructor only becomes reachable after a first fetch: too fragile.) So for this one option
-// we speak HTTP through node:https with a per-client Agent; ofetch sits on top as usual, so the
-// rest of the client does not know the difference.
+// not export undici's Agent, and a second copy of undici as a dependency is not worth one
+// option. (The global dispatcher's constructor only becomes reachable after a first fetch: too
+// fragile.) So for this one option we speak HTTP through node:https with a per-client Agent;
+// ofetch sits on top as usual, so the rest of the client does not know the difference.
 //
 // Only what the Jenkins client uses is supported: string / FormData / URLSearchParams bodies,
 // redirect 'manual' (redirects are never followed here; the client follows them itself), signal.

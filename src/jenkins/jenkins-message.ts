@@ -1,5 +1,5 @@
 // Pull Jenkins' own short message out of an error body. The page layout depends on the Jetty and
-// Jenkins version (jenkins-api.md §9), so we try the known shapes and never return the whole page.
+// Jenkins version (docs/jenkins.md §13), so we try the known shapes and never return the whole page.
 
 const MAX_LENGTH = 300;
 

@@ -7,7 +7,7 @@ import { extractJenkinsMessage } from './jenkins-message.js';
 
 export function httpError(res: HttpResponse): JenkinsHttpError {
   const jenkinsMessage = extractJenkinsMessage(res.text(), res.contentType);
-  // Jenkins names the missing permission in headers on 403 (jenkins-api.md §2); user names are not secret.
+  // Jenkins names the missing permission in headers on 403 (docs/jenkins.md §4.2); user names are not secret.
   const permission = res.headers.get('x-required-permission');
   const who = res.headers.get('x-you-are-authenticated-as');
   const detail = permission ? `Missing permission ${permission}${who ? ` (authenticated as ${who})` : ''}` : undefined;

@@ -17,7 +17,7 @@ const parameterDefinition = z.looseObject({
   choices: z.array(z.string()).optional(),
 });
 
-/** Entries of actions[] / property[]; unexportable actions come as {} (jenkins-api.md §5.1). */
+/** Entries of actions[] / property[]; unexportable actions come as {} (docs/jenkins.md §2.1). */
 const withParameterDefinitions = z.looseObject({
   parameterDefinitions: z.array(parameterDefinition).nullable().optional(),
 });

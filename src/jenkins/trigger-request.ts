@@ -1,4 +1,4 @@
-// Building the trigger POST (plugin-spec 7.2/7.3), kept pure so URL and body encoding are testable.
+// Building the trigger POST (docs/jenkins.md §7), kept pure so URL and body encoding are testable.
 import type { TriggerRequest } from './types.js';
 import { joinUrl, normaliseJobUrl, normaliseRoot } from './urls.js';
 

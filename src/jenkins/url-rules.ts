@@ -2,9 +2,8 @@
 // and the workflow bundle must not pull in Node modules.
 
 /**
- * The plugin's isURL rule: http(s) scheme, something after '://', no '$' (taken as an
- * unexpanded variable), no surrounding spaces, and parseable. (plugin-spec §2 says "at least 4
- * characters", but its own examples and the plugin code accept 'http://xyz': one is enough.)
+ * The plugin's isURL rule (docs/plugin-compat.md §3.3): http(s) scheme, at least one character
+ * after '://', no '$' (taken as an unexpanded variable), no surrounding spaces, and parseable.
  */
 export function isHttpUrl(value: string): boolean {
   if (value !== value.trim() || value.includes('$')) return false;

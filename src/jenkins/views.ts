@@ -16,7 +16,7 @@ import { rebaseOnRoot } from './urls.js';
 const RESULTS = new Set<BuildResult>(['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']);
 
 export function toJobInfo(job: z.infer<typeof jobSchema>, root: string): JobInfo {
-  // Parameterized = some action or property has non-null parameterDefinitions (plugin-spec 7.1);
+  // Parameterized = some action or property has non-null parameterDefinitions (docs/jenkins.md §6);
   // {} entries must not count (JENKINS-30810).
   const holders = [...(job.actions ?? []), ...(job.property ?? [])].filter(
     (h) => h !== null && Array.isArray(h.parameterDefinitions),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Authentication as the step names it (plugin-spec §5), but secrets are never values here:
+ * Authentication as the step names it (docs/plugin-compat.md §6), but secrets are never values here:
  * workflow input is stored in Temporal history, so options carry only references that the
- * worker resolves (DESIGN decision 3): an environment variable, a file, or a credentials id
+ * worker resolves (docs/design.md §7): an environment variable, a file, or a credentials id
  * from temporal.yaml.
  */
 export const SecretRefSchema = z.union([
@@ -99,7 +99,7 @@ function secretRefOf(env?: string, file?: string, credentials?: string): SecretR
   return { credentials: credentials! };
 }
 
-/** How the auth is named in logs (plugin-spec §5 "Log name"), never with the secret. */
+/** How the auth is named in logs (docs/plugin-compat.md §6.2), never with the secret. */
 export function describeAuth(a: AuthRef): string {
   switch (a.kind) {
     case 'null':

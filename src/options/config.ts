@@ -8,7 +8,7 @@ import { AuthOptionSchema } from './auth.js';
 import { OptionsError } from './errors.js';
 
 /**
- * temporal.yaml: the plugin's global "Remote Hosts" list (plugin-spec §1), the credentials
+ * temporal.yaml: the plugin's global "Remote Hosts" list (docs/plugin-compat.md §2), the credentials
  * they reference, and where to find Temporal. Secrets are never written in this file either:
  * a credential names the environment variable or file that holds it.
  */

@@ -1,7 +1,7 @@
 /**
  * The step's `parameters` in all its forms, reduced to one ordered list of [name, value] pairs.
  *
- * Text form ("K=V" lines) follows the plugin (plugin-spec §4.2) with its quirks fixed (§16 #9):
+ * Text form ("K=V" lines) follows the plugin (docs/plugin-compat.md §5.2) with its quirks fixed (docs/plugin-compat.md §14 #9):
  * keys are trimmed, a trailing CR is removed, the order written is kept, a duplicate key is an
  * error instead of a crash, and a line without '=' is an error instead of being dropped
  * silently (that is how the plugin loses multi-line values, JENKINS-68737). Multi-line values

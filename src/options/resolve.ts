@@ -9,7 +9,7 @@ import type { Target } from './trigger-input-schema.js';
 export type { Target } from './trigger-input-schema.js';
 
 /**
- * The plugin's evaluateEffectiveRemoteHost + generateJobUrl (plugin-spec §3): full job URL >
+ * The plugin's evaluateEffectiveRemoteHost + generateJobUrl (docs/plugin-compat.md §4): full job URL >
  * remoteJenkinsUrl > named host, with its messages. Trailing slashes are normalised (quirk 13).
  * Credentials of a named host go only to that host's origin (or origins it lists).
  */
@@ -68,7 +68,7 @@ export function resolveTarget(opts: StepOptions, config: Config): Target {
   }
   checkCredentialIds(auth, config);
 
-  // The job-level flag wins only with overrideTrustAllCertificates (plugin-spec §2).
+  // The job-level flag wins only with overrideTrustAllCertificates (docs/plugin-compat.md §3).
   const trustAllCertificates = opts.overrideTrustAllCertificates ? opts.trustAllCertificates : (host?.trustAllCertificates ?? false);
   return {
     root,

@@ -4,8 +4,8 @@ import { LIMITS } from './limits.js';
 
 /**
  * The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
- * (plugin-spec §2, step reference page). A Jenkinsfile call moves here unchanged, except that
- * secrets become references (see auth.ts). Options users keep asking for (plugin-spec §17)
+ * (docs/plugin-compat.md §3, docs/plugin-compat.md §3.1). A Jenkinsfile call moves here unchanged, except that
+ * secrets become references (see auth.ts). Options users keep asking for (docs/plugin-compat.md §16)
  * are added at the end.
  */
 export const RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'] as const;
@@ -89,7 +89,7 @@ export const StepOptionsSchema = z.strictObject({
   httpGetReadTimeout: intWithFallback(LIMITS.httpGetReadTimeout, 'ms'),
   httpPostReadTimeout: intWithFallback(LIMITS.httpPostReadTimeout, 'ms'),
 
-  // ---- additions (plugin-spec §17) ----
+  // ---- additions (docs/plugin-compat.md §16) ----
   /** Overall limit in seconds for the whole trigger (queue + build). None by default, like the plugin. */
   timeout: z
     .number({ error: 'must be a number' })

@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { findTemporalCli } from './cli-path.js';
 
 /**
- * The embedded default (DESIGN decision 6): a local Temporal dev server whose SQLite file lives
+ * The embedded default (docs/design.md §13): a local Temporal dev server whose SQLite file lives
  * in the state directory, started detached so that `trigger`, `status`, `wait` and `abort` run
  * from separate invocations share it, and a trigger survives its CLI being killed.
  */

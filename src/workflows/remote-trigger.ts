@@ -18,12 +18,12 @@ import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import type { TriggerState } from './state.js';
 
 /**
- * One remote trigger, from job metadata to the final result (plugin-spec §9).
+ * One remote trigger, from job metadata to the final result (docs/design.md §3.2).
  *
- * History stays flat however long the build runs (DESIGN decision 1): waiting in the queue and
+ * History stays flat however long the build runs (docs/design.md §5): waiting in the queue and
  * watching the build are each ONE long, heartbeating activity, so a 24 h build costs the same
  * handful of events as a 5 s one. The trigger POST runs in a non-cancellable scope so that an
- * abort can never lose the queue id it returns, and it is never blindly re-sent (decision 2,
+ * abort can never lose the queue id it returns, and it is never blindly re-sent (docs/design.md §6.2,
  * see activities/trigger.ts).
  */
 export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
@@ -76,7 +76,7 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
     return st;
   }
   if (input.timeoutSeconds !== null) {
-    // Overall timeout (plugin-spec §17: users wrap the step in timeout {}). Runs in the root
+    // Overall timeout (docs/plugin-compat.md §16: users wrap the step in timeout {}). Runs in the root
     // scope so it is not cancelled with `main`.
     void sleep(input.timeoutSeconds * 1000).then(() => {
       if (st.status !== 'FINISHED' && !st.abort) {
@@ -112,7 +112,7 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
   } catch (err) {
     if (isCancellation(err)) {
       // Only abort the remote side when asked to: an explicit abort always, a workflow
-      // cancellation or timeout only with abortTriggeredJob (plugin-spec §11).
+      // cancellation or timeout only with abortTriggeredJob (docs/plugin-compat.md §11).
       const cancelledByTemporal = !st.abort;
       if (cancelledByTemporal) st.abort = { reason: 'workflow cancelled', by: 'cancel' };
       const abortRemote = st.abort!.by === 'signal' || st.abort!.by === 'update' || input.abortTriggeredJob;

@@ -1,6 +1,6 @@
 import type { RemoteResult } from '../options/step-options.js';
 
-/** The plugin's RemoteBuildStatus (plugin-spec §8). */
+/** The plugin's RemoteBuildStatus (docs/plugin-compat.md §8). */
 export type BuildStatus = 'NOT_TRIGGERED' | 'QUEUED' | 'RUNNING' | 'FINISHED';
 export type { RemoteResult };
 

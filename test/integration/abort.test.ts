@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
 import { Harness, eventually } from '../helpers/harness.js';
 
-/** Abort while queued, while running, by signal and by Temporal cancellation (plugin-spec §11). */
+/** Abort while queued, while running, by signal and by Temporal cancellation (docs/plugin-compat.md §11). */
 describe('abort', () => {
   let h: Harness;
   before(async () => {

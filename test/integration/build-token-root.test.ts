@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Harness } from '../helpers/harness.js';
 
-/** hasBuildTokenRootSupport: trigger through /buildByToken/… with only the job token (plugin-spec §7.2). */
+/** hasBuildTokenRootSupport: trigger through /buildByToken/… with only the job token (docs/jenkins.md §7.6). */
 describe('Build Token Root', () => {
   let h: Harness;
   before(async () => {

@@ -13,7 +13,7 @@ describe('console streaming', () => {
       scenario: {
         jobs: [
           { name: 'chatty', build: { durationMs: 3000, consoleLines: 200 } },
-          // A line that looks like JSON: the plugin parsed such a chunk and lost it (§7.6).
+          // A line that looks like JSON: the plugin parsed such a chunk and lost it (docs/plugin-compat.md §7.2).
           { name: 'json-line', build: { durationMs: 2500, consoleLines: ['{"looks":"like json"}', 'ünïcödé ✓', 'last'] } },
         ],
       },

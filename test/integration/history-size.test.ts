@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Harness } from '../helpers/harness.js';
 
 /**
- * DESIGN decision 1: the history does not grow with the build's length. A 5 s and a 120 s
+ * docs/design.md §5: the history does not grow with the build's length. A 5 s and a 120 s
  * build, both polled every second, must produce nearly the same number of events.
  */
 describe('history size', () => {

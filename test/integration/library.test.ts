@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { getTriggerHandle, RemoteTriggerError, triggerRemoteJob } from '../../src/client.js';
 import { Harness } from '../helpers/harness.js';
 
-/** The library: triggerRemoteJob and the handle's methods (plugin-spec §13, quirks fixed). */
+/** The library: triggerRemoteJob and the handle's methods (docs/plugin-compat.md §12, quirks fixed). */
 describe('library: triggerRemoteJob and its handle', () => {
   let h: Harness;
   before(async () => {

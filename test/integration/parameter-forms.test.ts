@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Harness, eventually } from '../helpers/harness.js';
 
 /**
- * Every form the step accepts for `parameters` (plugin-spec §4.1), and queuePollInterval,
+ * Every form the step accepts for `parameters` (docs/plugin-compat.md §5.1), and queuePollInterval,
  * against the emulator: what reaches the remote build is what was written.
  */
 describe('parameter forms and queue polling', () => {

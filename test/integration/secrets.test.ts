@@ -8,7 +8,7 @@ import type { StepOptionsInput } from '../../src/options/step-options.js';
 import { Harness, installTestLogger } from '../helpers/harness.js';
 
 /**
- * DESIGN decision 3: no secret in workflow input, history, memo, search attributes or logs.
+ * docs/design.md §7: no secret in workflow input, history, memo, search attributes or logs.
  * Triggers run with every auth kind and a job token; then the full history of each workflow,
  * every worker log line (at DEBUG) and the dev server's database files are searched for each
  * secret, in plain text and in the encodings it travels in (Basic base64, URL encoding).

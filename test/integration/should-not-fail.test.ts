@@ -6,7 +6,7 @@ import type { TriggerState } from '../../src/workflows/state.js';
 import { Harness, eventually } from '../helpers/harness.js';
 
 /**
- * The shouldNotFailBuild matrix (plugin-spec §10, quirk 11 decided): which failures it turns
+ * The shouldNotFailBuild matrix (docs/plugin-compat.md §10, quirk 11 decided): which failures it turns
  * into a returned state, and which still fail the trigger.
  */
 describe('shouldNotFailBuild matrix', () => {

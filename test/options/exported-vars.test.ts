@@ -37,7 +37,7 @@ function state(jobName: string | null, buildNumber: number | null, result: Remot
 
 const asMap = (vars: Array<[string, string]>) => new Map(vars);
 
-describe('exportedVariables (plugin-spec §14)', () => {
+describe('exportedVariables (docs/plugin-compat.md §13)', () => {
   // alpha #1, beta #7, alpha #2, beta #8 (re-trigger), alpha #3 (re-trigger: alpha is the latest)
   const states = [
     state('alpha', 1, 'SUCCESS'),

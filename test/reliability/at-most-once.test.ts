@@ -5,7 +5,7 @@ import { Harness, eventually } from '../helpers/harness.js';
 import { activityOutcomes, postAsTest, triggerPosts } from './helpers.js';
 
 /**
- * At most one remote build per trigger (issue 4, part 2; DESIGN decision 2). Jenkins accepts the
+ * At most one remote build per trigger (docs/design.md §6.2). Jenkins accepts the
  * trigger POST but the answer is lost (the connection drops, or the answer comes after the
  * client gave up). The trigger activity fails as TriggerAmbiguous; its next attempt finds what
  * the first one created (queue item or build) instead of posting again.

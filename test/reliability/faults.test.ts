@@ -6,7 +6,7 @@ import { Harness, eventually } from '../helpers/harness.js';
 import { assertConsoleMatches, postAsTest, sleep, triggerPosts } from './helpers.js';
 
 /**
- * Jenkins' bad days (issue 4, part 1). Every fault has a defined outcome, asserted against the
+ * Jenkins' bad days (docs/RELIABILITY.md, "Jenkins faults"). Every fault has a defined outcome, asserted against the
  * emulator's request log and build list: transient trouble is ridden through, definitive
  * answers fail fast with Jenkins' own status and message, and a lost queue is reported as
  * BuildLost instead of hanging.

@@ -5,9 +5,8 @@ import { ConsoleStore } from '../../src/activities/console-store.js';
 import type { JenkinsEmulator, RecordedRequest } from '../../src/emulator/index.js';
 
 /**
- * Helpers shared by the reliability tests and scripts/crash-test.ts. They only read what the
- * real parts expose: the emulator's request log and build list, Temporal history, the worker's
- * console files.
+ * Helpers of the reliability tests. They only read what the real parts expose: the emulator's
+ * request log and build list, Temporal history, the worker's console files.
  */
 
 export { postAsTest } from '../helpers/harness.js';

@@ -61,7 +61,7 @@ export async function spawnWorker(spec: WorkerSpec): Promise<Proc> {
 export { freePort, isListening };
 
 /**
- * `temporal server start-dev --headless` on a SQLite file (temporal-notes §1.3). Started again
+ * `temporal server start-dev --headless` on a SQLite file (docs/design.md §13). Started again
  * with the same port and file after a SIGKILL, it carries on with the same workflows.
  */
 export async function startTemporalServer(opts: { port: number; dbFile: string; logFile: string }): Promise<Proc> {

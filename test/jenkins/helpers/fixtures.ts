@@ -1,5 +1,5 @@
-// Recorded-shape Jenkins responses (copied from the project's shared/fixtures/jenkins, see
-// jenkins-api.md §12), kept in the repository so the tests need nothing outside it.
+// Recorded-shape Jenkins responses (see docs/jenkins.md §15), kept in the repository so the
+// tests need nothing outside it.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
