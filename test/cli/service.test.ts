@@ -166,9 +166,10 @@ describe('the local service (embedded mode)', () => {
     const queue = reqs.filter((q) => q.path.startsWith('/queue/item/'));
     const build = reqs.filter((q) => /^\/job\/quick200\/\d+\/api\/json/.test(q.path));
     assert.ok(post && queue.length >= 1 && build.length >= 1, reqs.map((q) => `${q.method} ${q.path}`).join('\n'));
-    // Default pollInterval 10 s (queue likewise): every poll of this trigger came within 2 s
-    // of the trigger POST, not after a whole interval.
-    const late = [...queue, ...build].filter((q) => q.at - post.at > 2000);
+    // Default pollInterval 10 s (queue likewise): no poll of this trigger waited for a whole
+    // interval (with the fixed schedule the first one came at +10 s). This checks the schedule,
+    // not latency: the time to the result is measured by bench/poll-requests.ts (0.6 s there).
+    const late = [...queue, ...build].filter((q) => q.at - post.at >= 5000);
     assert.deepEqual(late.map((q) => `${q.path} +${q.at - post.at} ms`), []);
     assert.ok(queue.length + build.length <= 6, `${queue.length} queue and ${build.length} build polls`);
   });
