@@ -326,7 +326,8 @@ async function serverKills(h: Harness) {
   const client = new Client({ connection });
   const taskQueue = `crash-srv-${seed}`;
   const consoleDir = path.join(dir, 'console');
-  const spec = { address, taskQueue, consoleDir, bundlePath: await sharedBundlePath(h.tmp), config: {} };
+  // The harness' configuration: the worker is a shared worker and reaches only the emulator it names.
+  const spec = { address, taskQueue, consoleDir, bundlePath: await sharedBundlePath(h.tmp), config: h.configInput };
   let worker = await spawnWorker(spec);
   say(`phase 2: own dev server on ${address} (SQLite ${dbFile}), worker up`);
 
@@ -336,7 +337,7 @@ async function serverKills(h: Harness) {
     { id: `srv-${seed}-2`, job: 'srv', N: 's2', script: 'srv15', expected: 'UNSTABLE' },
     { id: `srv-${seed}-3`, job: 'app', N: 's3', script: 'fail18', expected: 'FAILURE' },
   ];
-  const config = parseConfig({});
+  const config = parseConfig(h.configInput);
   for (const p of plan) {
     const input = await buildTriggerInput(options(p, emu.url), { config, triggerId: p.id, cwd: h.tmp });
     await startOrAttach(client, taskQueue, input);
