@@ -202,7 +202,8 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     const { state } = await stateOf(ex);
     if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
     const input = (await backend.input(id!)) as TriggerInput;
-    const artifactId = `${id}/artifact/${crypto.randomUUID()}`;
+    // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
+    const artifactId = `${id}:artifact:${crypto.randomUUID()}`;
     await backend.start({
       id: artifactId,
       workflowType: ARTIFACT_WORKFLOW_TYPE,

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import type { ConfigInput } from '../../src/options/config.js';
+import { freePort } from '../../src/temporal/embedded-server.js';
+import type { TriggerState } from '../../src/workflows/state.js';
+import { Harness, eventually } from '../helpers/harness.js';
+import type { ApiProcess } from './processes.js';
+
+export const FULL_TOKEN = 'full-token-0123456789';
+export const LIMITED_TOKEN = 'limited-token-0123456789';
+
+export interface ContractContext {
+  h: Harness;
+  /** The dev server's HTTP API port. */
+  httpPort: number;
+  /** temporal.yaml of the API (and of the worker). */
+  configPath: string;
+  configYaml: string;
+  /** Environment the API process needs besides its Temporal settings. */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The API's contract, through HTTP only, against a real dev server, a shared worker and the
+ * Jenkins emulator. `startApi` starts the server under test (the Deno entry, or `serve` on Node).
+ */
+export function apiContract(label: string, startApi: (ctx: ContractContext) => Promise<ApiProcess>): void {
+  describe(`trigger API contract: ${label}`, () => {
+    let h: Harness;
+    let api: ApiProcess;
+    let ctx: ContractContext;
+
+    before(async () => {
+      const httpPort = await freePort();
+      let configInput: ConfigInput = {};
+      h = await Harness.start({
+        scenario: {
+          jobs: [
+            { name: 'edge', parameters: [{ name: 'P' }], concurrentBuild: true, build: { durationMs: 1500, artifacts: { 'build-results.json': '{"tests":42,"failed":0}' } } },
+            { name: 'edge-long', concurrentBuild: true, build: { durationMs: 120_000 } },
+            { name: 'other', concurrentBuild: true, build: { durationMs: 500 } },
+          ],
+        },
+        devServerArgs: ['--http-port', String(httpPort)],
+        config: (url) => {
+          configInput = {
+            remoteHosts: [{ name: 'ci', url }],
+            api: { tokens: [{ env: 'LIMITED_API_TOKEN', jobs: ['edge*'] }] },
+          };
+          return configInput;
+        },
+      });
+      const configYaml = stringify(configInput);
+      const configPath = path.join(h.tmp, 'api.yaml');
+      writeFileSync(configPath, configYaml);
+      ctx = { h, httpPort, configPath, configYaml, env: { REMOTE_TRIGGER_API_TOKENS: FULL_TOKEN, LIMITED_API_TOKEN: LIMITED_TOKEN, REMOTE_TRIGGER_TASK_QUEUE: h.taskQueue } };
+      api = await startApi(ctx);
+    });
+    after(async () => {
+      await api?.stop();
+      await h?.teardown();
+    });
+
+    const call = (method: string, p: string, o: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string } = {}) =>
+      fetch(`${api.url}${p}`, {
+        method,
+        headers: {
+          ...(o.token === null ? {} : { authorization: `Bearer ${o.token ?? FULL_TOKEN}` }),
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...o.headers,
+        },
+        body: o.raw ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined),
+      });
+    const bodyOf = async (r: Response) => (await r.json()) as Record<string, unknown> & { error?: { type: string; field?: string; message: string } };
+    const opts = (extra: Record<string, unknown> = {}) => ({ job: 'edge', remoteJenkinsName: 'ci', pollInterval: 1, parameters: { P: 'api' }, ...extra });
+
+    test('callers without a valid bearer token get 401, and nothing starts', async () => {
+      for (const token of [null, 'wrong-token', `${FULL_TOKEN}x`, FULL_TOKEN.slice(0, -1)]) {
+        const r = await call('POST', '/v1/triggers', { token, body: { id: 'no-token', options: opts() } });
+        assert.equal(r.status, 401, `token ${token}`);
+        assert.equal((await bodyOf(r)).error!.type, 'Unauthorized');
+      }
+      assert.equal((await call('GET', '/v1/triggers/no-token', { token: null })).status, 401);
+      assert.equal((await call('GET', '/v1/triggers/no-token')).status, 404);
+    });
+
+    test('errors are JSON with a type: unknown route, wrong method, not JSON, body too large, unknown trigger', async () => {
+      const cases: Array<[Response, number, string]> = [
+        [await call('GET', '/v1/nothing'), 404, 'NotFound'],
+        [await call('DELETE', '/v1/triggers'), 405, 'MethodNotAllowed'],
+        [await call('GET', '/v1/triggers/x/abort'), 405, 'MethodNotAllowed'],
+        [await call('POST', '/v1/triggers', { raw: 'job=edge', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UnsupportedMediaType'],
+        [await call('POST', '/v1/triggers', { raw: JSON.stringify({ options: { job: 'x'.repeat(300 * 1024) } }), headers: { 'content-type': 'application/json' } }), 413, 'PayloadTooLarge'],
+        [await call('POST', '/v1/triggers', { raw: '{"options":', headers: { 'content-type': 'application/json' } }), 400, 'InvalidJson'],
+        [await call('GET', '/v1/triggers/never-started'), 404, 'NotFound'],
+      ];
+      for (const [r, status, type] of cases) {
+        assert.equal(r.status, status, `${r.url} ${type}`);
+        assert.match(r.headers.get('content-type') ?? '', /application\/json/);
+        assert.equal((await bodyOf(r)).error!.type, type);
+      }
+    });
+
+    test('invalid options: 400 naming the field; nothing started, no request to Jenkins', async () => {
+      const rows: Array<[string, unknown, string]> = [
+        ['no job', { remoteJenkinsName: 'ci' }, 'job'],
+        ['pollInterval not a number', opts({ pollInterval: 'often' }), 'pollInterval'],
+        ['literal job token', opts({ token: 's3cret-literal' }), 'token'],
+        ['literal API token', opts({ auth: { type: 'TokenAuth', userName: 'u', apiToken: 's3cret-literal' } }), 'auth.apiToken'],
+        ['unknown remote host', opts({ remoteJenkinsName: 'nope' }), 'remoteJenkinsName'],
+        ['dot segment in the job', opts({ job: 'edge/../admin' }), 'job'],
+        ['timeout too large', opts({ timeout: 10 ** 9 }), 'timeout'],
+        ['parameterFile (a server file)', opts({ parameterFile: 'params.properties' }), 'parameterFile'],
+        ['parameters as a file path', opts({ parameters: '/etc/passwd' }), 'parameters'],
+        ['parameters.filePath', opts({ parameters: { filePath: '/etc/passwd' } }), 'parameters.filePath'],
+        ['loadParamsFromFile', opts({ parameters: 'P=1', loadParamsFromFile: true }), 'loadParamsFromFile'],
+        ['fileParameters as a path', opts({ fileParameters: { F: '/etc/passwd' } }), 'fileParameters.F'],
+        ['fileParameters not base64', opts({ fileParameters: { F: { contentBase64: 'not base64!' } } }), 'fileParameters.F.contentBase64'],
+        ['duplicate text parameter', opts({ parameters: 'P=1\nP=2' }), 'parameters'],
+      ];
+      const before = h.emulator.requests().length;
+      for (const [i, [name, options, field]] of rows.entries()) {
+        const id = `invalid-${i}`;
+        const r = await call('POST', '/v1/triggers', { body: { id, options } });
+        const b = await bodyOf(r);
+        assert.equal(r.status, 400, `${name}: ${JSON.stringify(b)}`);
+        assert.equal(b.error!.type, 'InvalidOptions', name);
+        assert.equal(b.error!.field, field, `${name}: ${b.error!.message}`);
+        assert.doesNotMatch(JSON.stringify(b), /s3cret-literal/, `${name}: the secret is echoed`);
+        assert.equal((await call('GET', `/v1/triggers/${id}`)).status, 404, `${name}: started`);
+      }
+      const badId = await call('POST', '/v1/triggers', { body: { id: 'a/b', options: opts() } });
+      assert.equal(badId.status, 400);
+      assert.equal((await bodyOf(badId)).error!.field, 'id');
+      assert.equal(h.emulator.requests().length, before, 'a request reached Jenkins');
+    });
+
+    test('a foreign origin gets 403 (full job URL, remoteJenkinsUrl), and nothing starts', async () => {
+      const rows: Array<[Record<string, unknown>, string]> = [
+        [{ job: 'http://127.0.0.1:1/job/edge' }, 'job'],
+        [{ job: 'edge', remoteJenkinsUrl: 'http://169.254.169.254' }, 'remoteJenkinsUrl'],
+        [{ job: 'edge', remoteJenkinsName: 'ci', remoteJenkinsUrl: 'http://internal.example:8080' }, 'remoteJenkinsUrl'],
+      ];
+      for (const [i, [options, field]] of rows.entries()) {
+        const r = await call('POST', '/v1/triggers', { body: { id: `foreign-${i}`, options } });
+        const b = await bodyOf(r);
+        assert.equal(r.status, 403, JSON.stringify(b));
+        assert.equal(b.error!.type, 'OriginNotAllowed');
+        assert.equal(b.error!.field, field);
+        assert.equal((await call('GET', `/v1/triggers/foreign-${i}`)).status, 404);
+      }
+    });
+
+    test('a token limited to some jobs gets 403 for others, and can trigger and read its own', async () => {
+      const r = await call('POST', '/v1/triggers', { token: LIMITED_TOKEN, body: { id: 'limited-other', options: opts({ job: 'other', parameters: undefined }) } });
+      assert.equal(r.status, 403, JSON.stringify(await r.clone().json()));
+      assert.equal((await call('GET', '/v1/triggers/limited-other')).status, 404);
+      const ok = await call('POST', '/v1/triggers', { token: LIMITED_TOKEN, body: { id: 'limited-edge', options: opts() } });
+      assert.equal(ok.status, 201);
+      assert.equal((await call('GET', '/v1/triggers/limited-edge', { token: LIMITED_TOKEN })).status, 200);
+      const other = await call('POST', '/v1/triggers', { body: { id: 'full-other', options: opts({ job: 'other', parameters: undefined }) } });
+      assert.equal(other.status, 201);
+      assert.equal((await call('GET', '/v1/triggers/full-other', { token: LIMITED_TOKEN })).status, 403);
+      const listed = (await bodyOf(await call('GET', '/v1/triggers?limit=100', { token: LIMITED_TOKEN }))).triggers as Array<{ id: string }>;
+      assert.ok(!listed.some((t) => t.id === 'full-other'), 'the limited token lists a trigger it does not cover');
+    });
+
+    test('start (201), the same id again attaches (200), follow to SUCCESS, read an artifact, list', async () => {
+      const first = await call('POST', '/v1/triggers', { body: { id: 'api-1', options: opts() } });
+      const b1 = await bodyOf(first);
+      assert.equal(first.status, 201, JSON.stringify(b1));
+      assert.equal(b1.id, 'api-1');
+      const second = await call('POST', '/v1/triggers', { body: { id: 'api-1', options: opts() } });
+      assert.equal(second.status, 200);
+      assert.equal((await bodyOf(second)).id, 'api-1');
+
+      let final: { state: TriggerState; closed: boolean } | null = null;
+      for (let i = 0; i < 20 && !final; i++) {
+        const r = await call('GET', '/v1/triggers/api-1/result?timeout=10');
+        if (r.status === 200) final = (await r.json()) as { state: TriggerState; closed: boolean };
+        else assert.equal(r.status, 202);
+      }
+      assert.ok(final, 'the trigger did not end');
+      assert.equal(final.closed, true);
+      assert.equal(final.state.result, 'SUCCESS');
+      const builds = h.emulator.builds('edge').filter((b) => b.parameters.P === 'api');
+      assert.equal(builds.length, 2, 'limited-edge and api-1: one build each, the attach started none');
+
+      const now = await bodyOf(await call('GET', '/v1/triggers/api-1'));
+      assert.equal(now.closed, true);
+      assert.equal((now.state as TriggerState).buildNumber, final.state.buildNumber);
+
+      const art = await call('GET', '/v1/triggers/api-1/artifacts/build-results.json');
+      assert.equal(art.status, 200, await art.clone().text());
+      assert.deepEqual(await art.json(), { tests: 42, failed: 0 });
+      const missing = await call('GET', '/v1/triggers/api-1/artifacts/nothing.json');
+      assert.equal(missing.status, 404);
+      assert.equal((await bodyOf(missing)).error!.type, 'ArtifactNotFound');
+
+      const listed = await eventually(async () => {
+        const l = (await bodyOf(await call('GET', '/v1/triggers?job=edge&status=completed&limit=50'))).triggers as Array<{ id: string; job: string }>;
+        return l.some((t) => t.id === 'api-1') ? l : null;
+      }, 'api-1 in the list');
+      assert.ok(listed.every((t) => t.job === 'edge'));
+      assert.equal((await call('GET', '/v1/triggers?status=bogus')).status, 400);
+    });
+
+    test('the long poll answers 202 with the current state when its timeout passes; abort stops a running build', async () => {
+      const r = await call('POST', '/v1/triggers', { body: { id: 'api-long', options: opts({ job: 'edge-long', parameters: undefined }) } });
+      assert.equal(r.status, 201);
+      await eventually(async () => ((await bodyOf(await call('GET', '/v1/triggers/api-long'))).state as TriggerState | null)?.status === 'RUNNING', 'RUNNING');
+      const t0 = Date.now();
+      const pending = await call('GET', '/v1/triggers/api-long/result?timeout=1');
+      assert.equal(pending.status, 202);
+      assert.ok(Date.now() - t0 >= 900, 'the long poll returned before its timeout');
+      assert.equal(((await bodyOf(pending)).state as TriggerState).status, 'RUNNING');
+
+      const aborted = await call('POST', '/v1/triggers/api-long/abort', { body: { reason: 'stop from the API' } });
+      const ab = await bodyOf(aborted);
+      assert.equal(aborted.status, 200, JSON.stringify(ab));
+      assert.equal((ab.state as TriggerState).result, 'ABORTED');
+      assert.equal(h.emulator.builds('edge-long').at(-1)!.result, 'ABORTED');
+      const done = await bodyOf(await call('GET', '/v1/triggers/api-long/result?timeout=30'));
+      assert.equal(done.closed, true);
+      assert.equal((done.state as TriggerState).abort?.reason, 'stop from the API');
+    });
+
+    test('health', async () => {
+      const r = await call('GET', '/v1/health', { token: null });
+      assert.equal(r.status, 200);
+      assert.equal((await bodyOf(r)).ok, true);
+    });
+  });
+}

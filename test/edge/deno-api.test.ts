@@ -1,0 +1,17 @@
+import { apiContract } from './contract.js';
+import { DENO, startApiProcess } from './processes.js';
+
+// The Deno entry, unchanged from what a user runs: `deno run -A src/edge/deno.ts`, configured
+// by environment variables, talking to Temporal through its HTTP API only.
+apiContract('Deno entry (src/edge/deno.ts) on the HTTP API backend', (ctx) =>
+  startApiProcess(DENO, ['run', '-A', 'src/edge/deno.ts'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DENO_NO_UPDATE_CHECK: '1',
+    PORT: '0',
+    TEMPORAL_HTTP_URL: `http://127.0.0.1:${ctx.httpPort}`,
+    TEMPORAL_NAMESPACE: 'default',
+    REMOTE_TRIGGER_CONFIG: ctx.configPath,
+    ...ctx.env,
+  }),
+);
