@@ -91,6 +91,7 @@ const USAGE = `usage: remote-trigger <command> [options]
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
   stop-server                             stop the embedded Temporal dev server of the state directory
+  serve [--port P] [--host H] [--no-auth] the trigger HTTP API (README "HTTP API")
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
@@ -120,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case 'stop-server':
         return await stopServerCommand(rest);
+      case 'serve':
+        return await (await import('./cli-serve.js')).serveCommand(rest);
       case undefined:
       case 'help':
       case '--help':

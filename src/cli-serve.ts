@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { grpcBackend } from './api/grpc-backend.js';
+import { serveFetch } from './api/node-server.js';
+import { createTriggerApi } from './edge/api.js';
+import { resolveTokens } from './edge/settings.js';
+import { loadConfig } from './options/config.js';
+import { OptionsError } from './options/errors.js';
+import { resolveTemporal } from './temporal/connect.js';
+import { stateDir } from './temporal/state-dir.js';
+import { createTriggerWorker } from './worker.js';
+
+/**
+ * `remote-trigger serve [--port P] [--host H] [--no-auth] [--config FILE] [--emulator]`: the trigger API
+ * (src/edge/api.ts) on Node, with the gRPC backend. With no Temporal configured it uses the
+ * embedded dev server and runs a SHARED worker in-process (restricted to the configuration's
+ * remote hosts and allowOrigins, like `remote-trigger worker`); with TEMPORAL_ADDRESS it is only
+ * the API and workers run elsewhere.
+ */
+export async function serveCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'no-auth': { type: 'boolean', default: false },
+      config: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      /** Also run the Jenkins emulator on 127.0.0.1:8080 (temporal.yaml's `emulator` host): the quick start. */
+      emulator: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  } catch (e) {
+    throw new OptionsError(`serve: ${(e as Error).message}`, 'argv');
+  }
+  const { values } = parsed;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`--port: not a port number: ${values.port}`, 'port');
+  const { config } = await loadConfig(values.config);
+  const tokens = await resolveTokens(config, (n) => process.env[n], (p) => readFile(p, 'utf8'));
+  const noAuth = values['no-auth'] === true;
+  if (noAuth && !isLoopback(values.host!)) {
+    throw new OptionsError(`--no-auth is allowed only on a loopback address (127.0.0.1, ::1, localhost), not ${values.host}`, 'no-auth');
+  }
+  if (!noAuth && tokens.length === 0) {
+    throw new OptionsError(
+      'no API token configured: set REMOTE_TRIGGER_API_TOKENS (comma-separated) or api.tokens in temporal.yaml, or pass --no-auth (localhost only)',
+      'api.tokens',
+    );
+  }
+
+  let emulator: { stop(): Promise<void> } | null = null;
+  if (values.emulator) {
+    const { startEmulatorFromCli } = await import('./emulator/index.js');
+    emulator = await startEmulatorFromCli({ port: 8080 });
+  }
+
+  const dir = stateDir(process.env, config.stateDir);
+  const temporal = await resolveTemporal(config, dir, log);
+  const connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const client = new Client({ connection, namespace: temporal.namespace });
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let nativeConnection: NativeConnection | null = null;
+  if (temporal.mode === 'embedded') {
+    nativeConnection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+    // A shared worker: the API's callers choose its input, so it sends requests only where
+    // its configuration allows (no allowAnyOrigin here).
+    worker = await createTriggerWorker({
+      connection: nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      config,
+      consoleDir: config.consoleDir ?? path.join(dir, 'console'),
+    });
+    workerRun = worker.run();
+  }
+
+  const api = createTriggerApi({ backend: grpcBackend(client), config, tokens, auth: noAuth ? 'none' : 'tokens', taskQueue: temporal.taskQueue });
+  const server = await serveFetch((req) => api.fetch(req), { port, host: values.host! });
+  log(`Temporal: ${temporal.address} (${temporal.mode}), task queue '${temporal.taskQueue}'${worker ? ', in-process worker' : ', workers run elsewhere'}`);
+  if (temporal.httpUrl) log(`Temporal HTTP API (for the Deno entry: TEMPORAL_HTTP_URL): ${temporal.httpUrl}`);
+  if (noAuth) log('WARNING: --no-auth: every local process may use this API');
+  log(`remote-trigger API listening on ${server.url}`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await server.close();
+  if (worker) {
+    worker.shutdown();
+    await workerRun;
+  }
+  await nativeConnection?.close();
+  await connection.close();
+  await temporal.teardown?.();
+  await emulator?.stop();
+  return 0;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
