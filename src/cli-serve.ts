@@ -44,11 +44,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`--port: not a port number: ${values.port}`, 'port');
   const { config } = await loadConfig(values.config);
-  const tokens = await resolveTokens(config, (n) => process.env[n], (p) => readFile(p, 'utf8'));
   const noAuth = values['no-auth'] === true;
   if (noAuth && !isLoopback(values.host!)) {
     throw new OptionsError(`--no-auth is allowed only on a loopback address (127.0.0.1, ::1, localhost), not ${values.host}`, 'no-auth');
   }
+  const tokens = noAuth ? [] : await resolveTokens(config, (n) => process.env[n], (p) => readFile(p, 'utf8'));
   if (!noAuth && tokens.length === 0) {
     throw new OptionsError(
       'no API token configured: set REMOTE_TRIGGER_API_TOKENS (comma-separated) or api.tokens in temporal.yaml, or pass --no-auth (localhost only)',

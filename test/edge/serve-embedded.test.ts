@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { JenkinsEmulator } from '../../src/emulator/index.js';
+import { parseConfig } from '../../src/options/config.js';
+import { buildTriggerInput } from '../../src/options/trigger-input.js';
+import { stopEmbeddedServer } from '../../src/temporal/embedded-server.js';
+import type { TriggerState } from '../../src/workflows/state.js';
+import { CLI_BIN, isolatedEnv } from '../helpers/cli.js';
+import { eventually } from '../helpers/harness.js';
+import { type ApiProcess, runProcess, startApiProcess } from './processes.js';
+
+describe('remote-trigger serve refuses to start without authentication', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-serve-'));
+  const config = path.join(tmp, 'temporal.yaml');
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...isolatedEnv(), REMOTE_TRIGGER_STATE_DIR: tmp, REMOTE_TRIGGER_CONFIG: config, ...extra });
+  before(() => writeFileSync(config, stringify({ remoteHosts: [{ name: 'ci', url: 'http://127.0.0.1:9' }], api: { tokens: [{ env: 'API_TOKEN_OF_TEST' }] } })));
+
+  test('no token configured: exit 2, nothing served', async () => {
+    writeFileSync(path.join(tmp, 'none.yaml'), stringify({ remoteHosts: [{ name: 'ci', url: 'http://127.0.0.1:9' }] }));
+    const r = await runProcess(process.execPath, [CLI_BIN, 'serve', '--port', '0'], env({ REMOTE_TRIGGER_CONFIG: path.join(tmp, 'none.yaml') }));
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /no API token configured/);
+    assert.doesNotMatch(r.out, /listening/);
+  });
+
+  test('api.tokens names a variable that is not set: exit 2', async () => {
+    const r = await runProcess(process.execPath, [CLI_BIN, 'serve', '--port', '0'], env());
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /API_TOKEN_OF_TEST is not set/);
+  });
+
+  test('--no-auth on an address other than loopback: exit 2', async () => {
+    const r = await runProcess(process.execPath, [CLI_BIN, 'serve', '--port', '0', '--no-auth', '--host', '0.0.0.0'], env());
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /--no-auth is allowed only on a loopback address/);
+  });
+});
+
+/**
+ * The quick start: no Temporal configured, so `serve` starts the embedded dev server (with its
+ * HTTP API port, recorded in server.json) and a shared worker in-process.
+ */
+describe('remote-trigger serve on the embedded defaults', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-serve-'));
+  let emulator: JenkinsEmulator;
+  let foreign: JenkinsEmulator;
+  let api: ApiProcess;
+  before(async () => {
+    emulator = new JenkinsEmulator({ port: 0, scenario: { jobs: [{ name: 'quick', build: { durationMs: 500 } }] } });
+    foreign = new JenkinsEmulator({ port: 0, scenario: { jobs: [{ name: 'quick', build: { durationMs: 500 } }] } });
+    await Promise.all([emulator.start(), foreign.start()]);
+    const config = path.join(tmp, 'temporal.yaml');
+    writeFileSync(config, stringify({ remoteHosts: [{ name: 'emulator', url: emulator.url }] }));
+    api = await startApiProcess(process.execPath, [CLI_BIN, 'serve', '--no-auth', '--port', '0'], { ...isolatedEnv(), REMOTE_TRIGGER_STATE_DIR: tmp, REMOTE_TRIGGER_CONFIG: config }, 120_000);
+  });
+  after(async () => {
+    await api?.stop();
+    stopEmbeddedServer(tmp);
+    await emulator?.stop();
+    await foreign?.stop();
+  });
+
+  test('a plain POST (no token with --no-auth on localhost) starts a trigger that the in-process worker runs to SUCCESS', async () => {
+    const r = await fetch(`${api.url}/v1/triggers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'quick-1', options: { job: 'quick', remoteJenkinsName: 'emulator', pollInterval: 1 } }),
+    });
+    assert.equal(r.status, 201, await r.clone().text());
+    const done = await fetch(`${api.url}/v1/triggers/quick-1/result?timeout=60`);
+    assert.equal(done.status, 200);
+    assert.equal(((await done.json()) as { state: TriggerState }).state.result, 'SUCCESS');
+    assert.equal(emulator.builds('quick').length, 1);
+  });
+
+  test("the embedded dev server opened Temporal's HTTP API and recorded its port in server.json", async () => {
+    const rec = JSON.parse(readFileSync(path.join(tmp, 'server.json'), 'utf8')) as { httpPort?: number };
+    assert.ok(rec.httpPort, 'no httpPort in server.json');
+    assert.match(api.output(), new RegExp(`Temporal HTTP API .*http://127\\.0\\.0\\.1:${rec.httpPort}`));
+    const r = await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/quick-1`);
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /remoteTrigger/);
+  });
+
+  test('the in-process worker is a shared worker: a trigger started around the API on another origin is refused', async () => {
+    const rec = JSON.parse(readFileSync(path.join(tmp, 'server.json'), 'utf8')) as { httpPort: number };
+    const input = await buildTriggerInput({ job: 'quick', remoteJenkinsUrl: foreign.url, pollInterval: 1 }, { config: parseConfig({}), triggerId: 'around-1' });
+    const r = await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: 'remote-trigger' }, input: [input] }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    const final = await eventually(async () => {
+      const b = (await (await fetch(`${api.url}/v1/triggers/around-1`)).json()) as { closed: boolean; state: TriggerState };
+      return b.closed ? b : null;
+    }, 'the trigger to end');
+    assert.equal(final.state.error?.type, 'TargetRefused');
+    assert.equal(foreign.requests().length, 0);
+  });
+});
