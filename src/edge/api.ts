@@ -138,6 +138,12 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       const field = /^https?:/i.test(input.job) ? 'job' : 'remoteJenkinsUrl';
       throw new ApiError(403, 'OriginNotAllowed', `${new URL(input.target.root).origin} is not a remote host of the configuration, nor in api.allowOrigins`, field);
     }
+    for (const [i, n] of (input.notify ?? []).entries()) {
+      const origin = new URL(n.url).origin;
+      if (!config.notifyOrigins.some((u) => new URL(u).origin === origin)) {
+        throw new ApiError(403, 'OriginNotAllowed', `notify: ${origin} is not in the configuration's notifyOrigins`, `notify[${i}].url`);
+      }
+    }
     if (caller && !tokenCovers(caller, config, { jobUrl: input.target.jobUrl, hostName: input.target.hostName })) {
       throw new ApiError(403, 'Forbidden', 'this token may not trigger this job on this host', 'job');
     }

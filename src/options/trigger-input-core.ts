@@ -55,6 +55,7 @@ export function assembleTriggerInput(
 ): TriggerInput {
   const token = typeof opts.token === 'object' ? opts.token : null;
   if (token) checkCredentialIds({ kind: 'bearer', secret: token }, parts.config, 'token');
+  opts.notify?.forEach((n, i) => checkCredentialIds({ kind: 'bearer', secret: n.secret }, parts.config, `notify[${i}].secret`));
   return checked({
     triggerId: parts.triggerId,
     job: opts.job,
@@ -77,6 +78,7 @@ export function assembleTriggerInput(
     timeoutSeconds: opts.timeout ?? null,
     passingResults: opts.passingResults,
     secretParameters: opts.secretParameters,
+    ...(opts.notify ? { notify: opts.notify } : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -27,7 +28,47 @@ import type { TriggerState } from './state.js';
  */
 export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
   const input = validInput(rawInput);
-  const st: TriggerState = {
+  const st = initialState(input);
+  // Inputs without webhooks (all histories recorded before they existed) take the old path.
+  if (!input.notify?.length) return follow(input, st);
+  try {
+    return await follow(input, st);
+  } finally {
+    if (patched(COMPLETION_WEBHOOK_PATCH)) await notifyCompletion(input, st);
+  }
+}
+
+/** Marks histories that deliver completion webhooks after the trigger ended. */
+export const COMPLETION_WEBHOOK_PATCH = 'completion-webhook';
+
+/**
+ * POSTs `{id, state}` to each webhook, whatever the outcome (success, failure, abort,
+ * cancellation). Each delivery is an activity retried with backoff for up to 24 h, so it
+ * survives worker restarts and is at least once; a failed delivery is logged and never
+ * changes the trigger's result.
+ */
+async function notifyCompletion(input: TriggerInput, st: TriggerState): Promise<void> {
+  const { deliverWebhook } = proxyActivities<RemoteTriggerActivities>({
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '24h',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [FailureTypes.TargetRefused] },
+  });
+  const body = JSON.stringify({ id: input.triggerId, state: st });
+  await CancellationScope.nonCancellable(() =>
+    Promise.all(
+      input.notify!.map(async (n, i) => {
+        try {
+          await deliverWebhook({ triggerId: input.triggerId, url: n.url, secret: n.secret, body, deliveryId: `${input.triggerId}/notify/${i}` });
+        } catch (err) {
+          log.warn('completion webhook not delivered', { index: i, error: describeError(err).message });
+        }
+      }),
+    ),
+  );
+}
+
+function initialState(input: TriggerInput): TriggerState {
+  return {
     triggerId: input.triggerId,
     job: input.job,
     jobUrl: input.target.jobUrl,
@@ -49,6 +90,9 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
     shouldNotFailBuild: input.shouldNotFailBuild,
     passingResults: input.passingResults,
   };
+}
+
+async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerState> {
   const acts = activitiesFor(input);
   const main = new CancellationScope();
   let abortDone = false;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
@@ -11,6 +14,31 @@ import type { ApiProcess } from './processes.js';
 
 export const FULL_TOKEN = 'full-token-0123456789';
 export const LIMITED_TOKEN = 'limited-token-0123456789';
+const WEBHOOK_SECRET = 'webhook-secret-of-the-test';
+
+interface Delivery {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A webhook receiver: records every POST; answers 500 to the first delivery of ids listed in `failFirst`. */
+async function startReceiver(): Promise<{ url: string; deliveries: Delivery[]; failFirst: Set<string>; close(): void }> {
+  const deliveries: Delivery[] = [];
+  const failFirst = new Set<string>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      const id = String(req.headers['x-remote-trigger-id']);
+      const status = failFirst.delete(id) ? 500 : 204;
+      deliveries.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries, failFirst, close: () => server.close() };
+}
 
 export interface ContractContext {
   h: Harness;
@@ -32,9 +60,13 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
     let h: Harness;
     let api: ApiProcess;
     let ctx: ContractContext;
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
     before(async () => {
       const httpPort = await freePort();
+      receiver = await startReceiver();
+      // The test's shared worker resolves the webhook secret from its environment.
+      process.env.WEBHOOK_SECRET_OF_TEST = WEBHOOK_SECRET;
       let configInput: ConfigInput = {};
       h = await Harness.start({
         scenario: {
@@ -48,6 +80,8 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
         config: (url) => {
           configInput = {
             remoteHosts: [{ name: 'ci', url }],
+            notifyOrigins: [receiver.url],
+            secretEnvAllow: ['WEBHOOK_SECRET_OF_TEST'],
             api: { tokens: [{ env: 'LIMITED_API_TOKEN', jobs: ['edge*'] }] },
           };
           return configInput;
@@ -62,6 +96,7 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
     after(async () => {
       await api?.stop();
       await h?.teardown();
+      receiver?.close();
     });
 
     const call = (method: string, p: string, o: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string } = {}) =>
@@ -120,6 +155,8 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
         ['fileParameters as a path', opts({ fileParameters: { F: '/etc/passwd' } }), 'fileParameters.F'],
         ['fileParameters not base64', opts({ fileParameters: { F: { contentBase64: 'not base64!' } } }), 'fileParameters.F.contentBase64'],
         ['duplicate text parameter', opts({ parameters: 'P=1\nP=2' }), 'parameters'],
+        ['notify with a literal secret', opts({ notify: { url: 'http://127.0.0.1:1/hook', secret: 's3cret-literal' } }), 'notify'],
+        ['notify URL not http(s)', opts({ notify: [{ url: 'file:///etc/passwd', secret: { env: 'WEBHOOK_SECRET_OF_TEST' } }] }), 'notify[0].url'],
       ];
       const before = h.emulator.requests().length;
       for (const [i, [name, options, field]] of rows.entries()) {
@@ -143,6 +180,7 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
         [{ job: 'http://127.0.0.1:1/job/edge' }, 'job'],
         [{ job: 'edge', remoteJenkinsUrl: 'http://169.254.169.254' }, 'remoteJenkinsUrl'],
         [{ job: 'edge', remoteJenkinsName: 'ci', remoteJenkinsUrl: 'http://internal.example:8080' }, 'remoteJenkinsUrl'],
+        [{ job: 'edge', remoteJenkinsName: 'ci', notify: { url: 'http://169.254.169.254/hook', secret: { env: 'WEBHOOK_SECRET_OF_TEST' } } }, 'notify[0].url'],
       ];
       for (const [i, [options, field]] of rows.entries()) {
         const r = await call('POST', '/v1/triggers', { body: { id: `foreign-${i}`, options } });
@@ -226,6 +264,37 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
       const done = await bodyOf(await call('GET', '/v1/triggers/api-long/result?timeout=30'));
       assert.equal(done.closed, true);
       assert.equal((done.state as TriggerState).abort?.reason, 'stop from the API');
+    });
+
+    test('the completion webhook arrives signed (HMAC-SHA256 of the exact body), and a failed delivery is retried', async () => {
+      receiver.failFirst.add('api-hook');
+      const r = await call('POST', '/v1/triggers', {
+        body: { id: 'api-hook', options: opts({ notify: { url: `${receiver.url}/hook`, secret: { env: 'WEBHOOK_SECRET_OF_TEST' } } }) },
+      });
+      assert.equal(r.status, 201, JSON.stringify(await r.clone().json()));
+      const done = await call('GET', '/v1/triggers/api-hook/result?timeout=60');
+      assert.equal(done.status, 200);
+      const got = await eventually(() => {
+        const mine = receiver.deliveries.filter((d) => d.headers['x-remote-trigger-id'] === 'api-hook');
+        return mine.length >= 2 ? mine : null;
+      }, 'the webhook, delivered again after a 500');
+      assert.equal(got[0]!.status, 500);
+      assert.equal(got[1]!.status, 204);
+      assert.equal(got[0]!.body, got[1]!.body, 'a retry sends the same bytes');
+      for (const d of got) {
+        const expected = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(d.body).digest('hex')}`;
+        assert.equal(d.headers['x-remote-trigger-signature'], expected);
+        assert.equal(d.headers['content-type'], 'application/json');
+        assert.ok(!d.body.includes(WEBHOOK_SECRET));
+      }
+      const payload = JSON.parse(got[1]!.body) as { id: string; state: TriggerState };
+      assert.equal(payload.id, 'api-hook');
+      assert.equal(payload.state.result, 'SUCCESS');
+      // The trigger's own answer is unchanged by the failed first delivery.
+      assert.equal(((await done.json()) as { state: TriggerState }).state.result, 'SUCCESS');
+      // No secret in what the API answers or in the workflow input.
+      const status = await (await call('GET', '/v1/triggers/api-hook')).text();
+      assert.ok(!status.includes(WEBHOOK_SECRET));
     });
 
     test('health', async () => {
