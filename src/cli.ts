@@ -58,6 +58,8 @@ const triggerFlags = {
   'api-token-env': { type: 'string' },
   credentials: { type: 'string' },
   'token-env': { type: 'string' },
+  'notify-url': { type: 'string', multiple: true },
+  'notify-secret-env': { type: 'string', multiple: true },
   id: { type: 'string' },
   json: { type: 'boolean' },
   options: { type: 'string' },
@@ -232,7 +234,18 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   }
   const auth = authFromFlags(v);
   if (auth) o.auth = auth;
+  const notify = notifyFromFlags(v['notify-url'], v['notify-secret-env']);
+  if (notify) o.notify = notify;
   return o;
+}
+
+/** --notify-url URL --notify-secret-env VAR, paired in order; one VAR serves every URL. */
+function notifyFromFlags(urls: string[] | undefined, envs: string[] | undefined): Array<{ url: string; secret: { env: string } }> | null {
+  if (!urls?.length && !envs?.length) return null;
+  if (!urls?.length) throw new UsageError('--notify-secret-env needs --notify-url', 'notify');
+  if (!envs?.length) throw new UsageError('--notify-url needs --notify-secret-env VAR (the webhook is signed with that secret)', 'notify');
+  if (envs.length !== 1 && envs.length !== urls.length) throw new UsageError('give one --notify-secret-env, or one per --notify-url', 'notify');
+  return urls.map((url, i) => ({ url, secret: { env: (envs[i] ?? envs[0])! } }));
 }
 
 function paramFlagsToList(params: string[]): ParameterList {
