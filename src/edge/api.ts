@@ -25,6 +25,11 @@ export interface TriggerApiOptions {
   maxWaitSeconds?: number;
   /** How often the long poll looks at the trigger (ms). */
   pollMs?: number;
+  /**
+   * A path prefix in front of /v1 (e.g. '/trigger' for a Supabase Edge Function named
+   * `trigger`, which receives /trigger/v1/...). Default: none.
+   */
+  basePath?: string;
 }
 
 export interface TriggerApi {
@@ -63,6 +68,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   const taskQueue = o.taskQueue ?? config.temporal.taskQueue;
   const maxWait = Math.min(60, o.maxWaitSeconds ?? 60);
   const pollMs = o.pollMs ?? 500;
+  const basePath = (o.basePath ?? '').replace(/\/+$/, '');
 
   async function authenticate(req: Request): Promise<ApiToken | null> {
     if (authOff) return null;
@@ -273,11 +279,12 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     async fetch(req: Request): Promise<Response> {
       try {
         const url = new URL(req.url);
-        const hit = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
+        const pathname = basePath && url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
+        const hit = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).find((x) => x.m);
         if (!hit) throw new ApiError(404, 'NotFound', `no route ${url.pathname}`);
         const method = req.method === 'HEAD' ? 'GET' : req.method;
         const handler = hit.r.route.methods[method];
-        if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}`, undefined, { allow: Object.keys(hit.r.route.methods).join(', ') });
+        if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${pathname}`, undefined, { allow: Object.keys(hit.r.route.methods).join(', ') });
         // Health tells a load balancer whether Temporal answers; everything else needs a token.
         const caller = hit.r.pattern.source.includes('health') ? null : await authenticate(req);
         let params: string[];

@@ -2,7 +2,8 @@
 // resolve this repository's `.js` import specifiers to the `.ts` sources; `deno run -A
 // dist/edge/deno.js` runs the compiled files without it). Configuration from the environment:
 // PORT, HOSTNAME, TEMPORAL_HTTP_URL, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-// REMOTE_TRIGGER_API_TOKENS, REMOTE_TRIGGER_CONFIG or REMOTE_TRIGGER_CONFIG_YAML.
+// REMOTE_TRIGGER_API_TOKENS, REMOTE_TRIGGER_CONFIG or REMOTE_TRIGGER_CONFIG_YAML,
+// REMOTE_TRIGGER_BASE_PATH (a prefix in front of /v1), REMOTE_TRIGGER_TASK_QUEUE.
 import { createTriggerApi } from './api.js';
 import { apiSettingsFromEnv } from './settings.js';
 import { temporalHttpBackend } from './temporal-http.js';
@@ -28,6 +29,7 @@ try {
     config: s.config,
     tokens: s.tokens,
     taskQueue: s.taskQueue,
+    basePath: Deno.env.get('REMOTE_TRIGGER_BASE_PATH'),
   });
   Deno.serve(
     {

@@ -27,7 +27,7 @@ export function startApiProcess(cmd: string, args: string[], env: NodeJS.Process
     }, timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = /listening on (http:\/\/[^\s]+)/i.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({
