@@ -96,7 +96,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   await server.close();
   if (worker) {
-    worker.shutdown();
+    // The SDK's runtime also shuts workers down on SIGINT/SIGTERM: it may be draining already.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
   }
   await nativeConnection?.close();

@@ -50,7 +50,12 @@ export async function serveFetch(
   return {
     server,
     url: `http://${host}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open until they time out.
+        server.closeIdleConnections();
+      }),
   };
 }
 

@@ -295,6 +295,9 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
       // No secret in what the API answers or in the workflow input.
       const status = await (await call('GET', '/v1/triggers/api-hook')).text();
       assert.ok(!status.includes(WEBHOOK_SECRET));
+      const history = await (await fetch(`http://127.0.0.1:${ctx.httpPort}/api/v1/namespaces/default/workflows/api-hook/history`)).text();
+      assert.match(history, /WEBHOOK_SECRET_OF_TEST/, 'the reference is in history');
+      assert.ok(!history.includes(WEBHOOK_SECRET), 'the secret is in history');
     });
 
     test('health', async () => {

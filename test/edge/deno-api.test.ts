@@ -12,7 +12,8 @@ apiContract('Deno entry (src/edge/deno.ts) on the HTTP API backend', async (ctx)
     PORT: '0',
     TEMPORAL_HTTP_URL: `http://127.0.0.1:${ctx.httpPort}`,
     TEMPORAL_NAMESPACE: 'default',
-    REMOTE_TRIGGER_CONFIG: ctx.configPath,
+    // The configuration as text (a function's secret or variable), not a file.
+    REMOTE_TRIGGER_CONFIG_YAML: ctx.configYaml,
     REMOTE_TRIGGER_BASE_PATH: '/trigger',
     ...ctx.env,
   });

@@ -102,4 +102,25 @@ describe('remote-trigger serve on the embedded defaults', () => {
     assert.equal(final.state.error?.type, 'TargetRefused');
     assert.equal(foreign.requests().length, 0);
   });
+
+  test('a webhook to an origin outside notifyOrigins is refused by the worker, and the trigger still succeeds', async () => {
+    const rec = JSON.parse(readFileSync(path.join(tmp, 'server.json'), 'utf8')) as { httpPort: number };
+    const input = await buildTriggerInput(
+      { job: 'quick', remoteJenkinsName: 'emulator', pollInterval: 1, notify: { url: `${foreign.url}/hook`, secret: { env: 'HOME' } } },
+      { config: parseConfig({ remoteHosts: [{ name: 'emulator', url: emulator.url }] }), triggerId: 'around-hook' },
+    );
+    const r = await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflowType: { name: 'remoteTrigger' }, taskQueue: { name: 'remote-trigger' }, input: [input] }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    const done = await fetch(`${api.url}/v1/triggers/around-hook/result?timeout=60`);
+    assert.equal(done.status, 200);
+    assert.equal(((await done.json()) as { state: TriggerState }).state.result, 'SUCCESS');
+    const history = await (await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-hook/history`)).text();
+    assert.match(history, /deliverWebhook/);
+    assert.match(history, /notifyOrigins/, 'the refusal is recorded');
+    assert.equal(foreign.requests().length, 0);
+  });
 });
