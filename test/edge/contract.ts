@@ -14,6 +14,7 @@ import type { ApiProcess } from './processes.js';
 
 export const FULL_TOKEN = 'full-token-0123456789';
 export const LIMITED_TOKEN = 'limited-token-0123456789';
+export const HOST_TOKEN = 'host-token-0123456789';
 const WEBHOOK_SECRET = 'webhook-secret-of-the-test';
 
 interface Delivery {
@@ -79,14 +80,20 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
         devServerArgs: ['--http-port', String(httpPort)],
         config: (url) => {
           configInput = {
-            remoteHosts: [{ name: 'ci', url }],
+            // ci-other is never reached: it exists so that a token can be limited to it.
+            remoteHosts: [{ name: 'ci', url }, { name: 'ci-other', url: 'http://127.0.0.1:9' }],
             notifyOrigins: [receiver.url],
             secretEnvAllow: ['WEBHOOK_SECRET_OF_TEST'],
-            api: { tokens: [{ env: 'LIMITED_API_TOKEN', jobs: ['edge*'] }] },
+            api: { tokens: [{ env: 'LIMITED_API_TOKEN', jobs: ['edge*'] }, { file: 'HOST_TOKEN_FILE', remoteHosts: ['ci-other'] }] },
           };
           return configInput;
         },
       });
+      // The host-limited token is read from a file (api.tokens[].file).
+      const tokenFile = path.join(h.tmp, 'host-token');
+      writeFileSync(tokenFile, `${HOST_TOKEN}\n`);
+      const api0 = configInput.api as { tokens: Array<Record<string, unknown>> };
+      api0.tokens[1]!.file = tokenFile;
       const configYaml = stringify(configInput);
       const configPath = path.join(h.tmp, 'api.yaml');
       writeFileSync(configPath, configYaml);
@@ -204,6 +211,12 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
       assert.equal((await call('GET', '/v1/triggers/full-other', { token: LIMITED_TOKEN })).status, 403);
       const listed = (await bodyOf(await call('GET', '/v1/triggers?limit=100', { token: LIMITED_TOKEN }))).triggers as Array<{ id: string }>;
       assert.ok(!listed.some((t) => t.id === 'full-other'), 'the limited token lists a trigger it does not cover');
+      // A token limited to another remote host (read from a file): 403 for ci, for starting and reading.
+      const host = await call('POST', '/v1/triggers', { token: HOST_TOKEN, body: { id: 'host-limited', options: opts() } });
+      assert.equal(host.status, 403);
+      assert.equal((await call('GET', '/v1/triggers/limited-edge', { token: HOST_TOKEN })).status, 403);
+      assert.equal((await call('POST', '/v1/triggers/limited-edge/abort', { token: HOST_TOKEN })).status, 403);
+      assert.equal((await call('GET', '/v1/triggers/host-limited')).status, 404);
     });
 
     test('start (201), the same id again attaches (200), follow to SUCCESS, read an artifact, list', async () => {
