@@ -46,8 +46,13 @@ try {
       .getHandle(handle.workflowId)
       .result()
       .catch(() => undefined);
+    let recorded = handle.workflowId;
+    if (p.deliveryWorkflow) {
+      recorded = `${handle.workflowId}:notify`;
+      await eventually(async () => (await h.client.workflow.getHandle(recorded).describe()).status.name === 'COMPLETED', 'the delivery workflow to complete');
+    }
     // The CLI's JSON is the format `temporal workflow show` and the UI export produce.
-    const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', h.env.address, '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', recorded, '--address', h.env.address, '--output', 'json'], { encoding: 'utf8' });
     await writeFile(path.join(dir, `${p.name}.json`), json.endsWith('\n') ? json : `${json}\n`);
     console.log(`${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
   }

@@ -6,10 +6,12 @@ import {
   condition,
   isCancellation,
   log,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
@@ -42,29 +44,57 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
 export const COMPLETION_WEBHOOK_PATCH = 'completion-webhook';
 
 /**
- * POSTs `{id, state}` to each webhook, whatever the outcome (success, failure, abort,
- * cancellation). Each delivery is an activity retried with backoff for up to 24 h, so it
- * survives worker restarts and is at least once; a failed delivery is logged and never
- * changes the trigger's result.
+ * Hands `{id, state}` to the webhook workflow, whatever the outcome (success, failure, abort,
+ * cancellation). Delivery runs in its own workflow, abandoned by this one: the trigger closes
+ * (and its callers get their result) at once, while the delivery is retried for up to 24 h.
+ * Nothing here can change the trigger's result.
  */
 async function notifyCompletion(input: TriggerInput, st: TriggerState): Promise<void> {
+  const req: WebhookRequest = { triggerId: input.triggerId, body: JSON.stringify({ id: input.triggerId, state: st }), targets: input.notify! };
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await startChild(deliverWebhooks, {
+        // No '/' in the id: Temporal's HTTP API cannot route it.
+        workflowId: `${input.triggerId}:notify`,
+        args: [req],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      log.warn('completion webhook not started', { error: describeError(err).message });
+    }
+  });
+}
+
+export interface WebhookRequest {
+  triggerId: string;
+  /** Built once, so that every attempt (and every receiver) gets the same bytes. */
+  body: string;
+  targets: NonNullable<TriggerInput['notify']>;
+}
+
+/**
+ * Delivers a trigger's completion webhooks: one activity per target, retried with backoff
+ * (5 s doubling up to 1 h) for up to 24 h: at least once. A refused target (not in the worker's
+ * notifyOrigins, a secret it may not read) is not retried. Failures are logged, never thrown.
+ */
+export async function deliverWebhooks(req: WebhookRequest): Promise<{ delivered: number; failed: number }> {
   const { deliverWebhook } = proxyActivities<RemoteTriggerActivities>({
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '24h',
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [FailureTypes.TargetRefused] },
   });
-  const body = JSON.stringify({ id: input.triggerId, state: st });
-  await CancellationScope.nonCancellable(() =>
-    Promise.all(
-      input.notify!.map(async (n, i) => {
-        try {
-          await deliverWebhook({ triggerId: input.triggerId, url: n.url, secret: n.secret, body, deliveryId: `${input.triggerId}/notify/${i}` });
-        } catch (err) {
-          log.warn('completion webhook not delivered', { index: i, error: describeError(err).message });
-        }
-      }),
-    ),
+  const outcomes = await Promise.all(
+    req.targets.map(async (n, i) => {
+      try {
+        await deliverWebhook({ triggerId: req.triggerId, url: n.url, secret: n.secret, body: req.body, deliveryId: `${req.triggerId}/notify/${i}` });
+        return true;
+      } catch (err) {
+        log.warn('completion webhook not delivered', { index: i, error: describeError(err).message });
+        return false;
+      }
+    }),
   );
+  return { delivered: outcomes.filter(Boolean).length, failed: outcomes.filter((o) => !o).length };
 }
 
 function initialState(input: TriggerInput): TriggerState {

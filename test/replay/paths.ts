@@ -29,6 +29,8 @@ export const GOLDEN_PATHS: Array<{
   drive?: Drive;
   /** Adds a completion webhook to a receiver the recording script runs. */
   webhook?: boolean;
+  /** Record the webhook delivery workflow this trigger starts (`<id>:notify`) instead of the trigger. */
+  deliveryWorkflow?: boolean;
 }> = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
@@ -74,6 +76,8 @@ export const GOLDEN_PATHS: Array<{
     },
   },
   { name: 'timeout', options: { job: 'long', parameters: { P: 'timeout' }, timeout: 3, abortTriggeredJob: true } },
-  // patched('completion-webhook'): the webhook delivered after a remote failure.
+  // patched('completion-webhook'): after a remote failure, the trigger starts the delivery
+  // workflow (abandoned child) and closes; the delivery workflow's own history is kept too.
   { name: 'completion-webhook', options: { job: 'fails' }, webhook: true },
+  { name: 'completion-webhook-delivery', options: { job: 'plain' }, webhook: true, deliveryWorkflow: true },
 ];
