@@ -119,8 +119,15 @@ describe('remote-trigger serve on the embedded defaults', () => {
     assert.equal(done.status, 200);
     assert.equal(((await done.json()) as { state: TriggerState }).state.result, 'SUCCESS');
     const history = await (await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-hook/history`)).text();
-    assert.match(history, /deliverWebhook/);
-    assert.match(history, /notifyOrigins/, 'the refusal is recorded');
+    assert.match(history, /deliverWebhooks/, 'the delivery workflow was started');
+    // The delivery workflow ends at once: a refusal is not retried.
+    const delivery = await eventually(async () => {
+      const d = (await (await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-hook:notify`)).json()) as { workflowExecutionInfo?: { status?: string } };
+      return d.workflowExecutionInfo?.status === 'WORKFLOW_EXECUTION_STATUS_COMPLETED' ? d : null;
+    }, 'the delivery workflow to complete');
+    assert.ok(delivery);
+    const deliveryHistory = await (await fetch(`http://127.0.0.1:${rec.httpPort}/api/v1/namespaces/default/workflows/around-hook:notify/history`)).text();
+    assert.match(deliveryHistory, /is not in the worker's 'notifyOrigins'/, 'the refusal is recorded');
     assert.equal(foreign.requests().length, 0);
   });
 });
