@@ -4,8 +4,14 @@
  * workflow code safely"), never to make a failing replay test pass:
  *
  *   node --import tsx scripts/record-golden-histories.ts
+ *
+ * It records only the paths that have no golden file yet: existing ones are kept, because they
+ * stand for triggers recorded with older code that may still be running.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -14,21 +20,43 @@ import { Harness, eventually } from '../test/helpers/harness.js';
 import { GOLDEN_SCENARIO, GOLDEN_PATHS } from '../test/replay/paths.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'golden');
-const h = await Harness.start({ scenario: GOLDEN_SCENARIO });
+// A webhook receiver for the paths with a completion webhook.
+const receiver = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(204).end());
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+process.env.GOLDEN_WEBHOOK_SECRET = 'golden-webhook-secret';
+const h = await Harness.start({
+  scenario: GOLDEN_SCENARIO,
+  config: () => ({ notifyOrigins: [receiverUrl], secretEnvAllow: ['GOLDEN_WEBHOOK_SECRET'] }),
+});
 try {
   for (const p of GOLDEN_PATHS) {
+    if (existsSync(path.join(dir, `${p.name}.json`))) {
+      console.log(`${p.name}: kept`);
+      continue;
+    }
     await p.prepare?.(h);
-    const handle = await h.start(p.options, `golden-${p.name}`);
+    const options = p.webhook ? { ...p.options, notify: { url: `${receiverUrl}/hook`, secret: { env: 'GOLDEN_WEBHOOK_SECRET' } } } : p.options;
+    const handle = await h.start(options, `golden-${p.name}`);
     await p.drive?.(handle, h, eventually);
     await h.client.workflow
       .getHandle(handle.workflowId)
       .result()
       .catch(() => undefined);
+    let recorded = handle.workflowId;
+    if (p.deliveryWorkflow) {
+      recorded = `${handle.workflowId}:notify`;
+      await eventually(async () => (await h.client.workflow.getHandle(recorded).describe()).status.name === 'COMPLETED', 'the delivery workflow to complete');
+    }
     // The CLI's JSON is the format `temporal workflow show` and the UI export produce.
-    const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', h.env.address, '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(requireTemporalCli(), ['workflow', 'show', '--workflow-id', recorded, '--address', h.env.address, '--output', 'json'], { encoding: 'utf8' });
     await writeFile(path.join(dir, `${p.name}.json`), json.endsWith('\n') ? json : `${json}\n`);
     console.log(`${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
   }
 } finally {
   await h.teardown();
+  receiver.close();
 }

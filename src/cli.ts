@@ -60,6 +60,8 @@ const triggerFlags = {
   'api-token-env': { type: 'string' },
   credentials: { type: 'string' },
   'token-env': { type: 'string' },
+  'notify-url': { type: 'string', multiple: true },
+  'notify-secret-env': { type: 'string', multiple: true },
   id: { type: 'string' },
   json: { type: 'boolean' },
   options: { type: 'string' },
@@ -94,6 +96,7 @@ const USAGE = `usage: remote-trigger <command> [options]
   demo                                    trigger the emulator's demo job on the embedded defaults
   service status|start|stop|restart [--config FILE]   the local service (embedded mode: dev server + one worker)
   stop-server                             the same as \`service stop\`
+  serve [--port P] [--host H] [--no-auth] the trigger HTTP API (README "HTTP API")
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
@@ -126,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serviceCommand(rest);
       case 'stop-server':
         return await serviceCommand(['stop', ...rest]);
+      case 'serve':
+        return await (await import('./cli-serve.js')).serveCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -244,7 +249,18 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   }
   const auth = authFromFlags(v);
   if (auth) o.auth = auth;
+  const notify = notifyFromFlags(v['notify-url'], v['notify-secret-env']);
+  if (notify) o.notify = notify;
   return o;
+}
+
+/** --notify-url URL --notify-secret-env VAR, paired in order; one VAR serves every URL. */
+function notifyFromFlags(urls: string[] | undefined, envs: string[] | undefined): Array<{ url: string; secret: { env: string } }> | null {
+  if (!urls?.length && !envs?.length) return null;
+  if (!urls?.length) throw new UsageError('--notify-secret-env needs --notify-url', 'notify');
+  if (!envs?.length) throw new UsageError('--notify-url needs --notify-secret-env VAR (the webhook is signed with that secret)', 'notify');
+  if (envs.length !== 1 && envs.length !== urls.length) throw new UsageError('give one --notify-secret-env, or one per --notify-url', 'notify');
+  return urls.map((url, i) => ({ url, secret: { env: (envs[i] ?? envs[0])! } }));
 }
 
 function paramFlagsToList(params: string[]): ParameterList {

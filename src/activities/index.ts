@@ -4,6 +4,7 @@ import { type ActivityDeps, createSharedState } from './context.js';
 import { inspectJob, triggerBuild, waitUntilJobIdle } from './trigger.js';
 import type { RemoteTriggerActivities } from './types.js';
 import { awaitBuildStart, watchBuild } from './watch.js';
+import { deliverWebhook } from './webhook.js';
 
 export { ConsoleStore } from './console-store.js';
 export type { ActivityDeps } from './context.js';
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps): RemoteTriggerActivities {
     watchBuild: (input, build) => watchBuild(deps, shared, input, build),
     abortRemote: (input, at) => abortRemote(deps, shared, input, at),
     readArtifact: (req) => readArtifact(deps, shared, req),
+    deliverWebhook: (req) => deliverWebhook(deps, req),
   };
 }

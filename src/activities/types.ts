@@ -1,6 +1,7 @@
 import type { TriggerInput } from '../options/trigger-input.js';
 import type { Target } from '../options/resolve.js';
 import type { RemoteResult } from '../options/step-options.js';
+import type { SecretRef } from '../options/auth.js';
 
 /** Shapes exchanged between the workflow and its activities (all end up in history: no secrets, no log text). */
 export interface JobFacts {
@@ -44,6 +45,16 @@ export interface AbortOutcome {
   result: RemoteResult | null;
 }
 
+/** One completion webhook delivery: the body is built by the workflow, so every attempt sends the same bytes. */
+export interface WebhookDelivery {
+  triggerId: string;
+  url: string;
+  secret: SecretRef;
+  body: string;
+  /** Stable across attempts: receivers deduplicate on it (delivery is at least once). */
+  deliveryId: string;
+}
+
 export interface ArtifactRequest {
   target: Target;
   buildUrl: string;
@@ -82,4 +93,5 @@ export interface RemoteTriggerActivities {
   watchBuild(input: TriggerInput, build: BuildRef): Promise<Finished>;
   abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
   readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
+  deliverWebhook(req: WebhookDelivery): Promise<{ status: number }>;
 }

@@ -1,6 +1,5 @@
 // Typed errors for every way a Jenkins call can fail. The caller (a Temporal activity) decides
 // whether to retry from `retryable` and, for POSTs, `requestSent`; the client itself never loops.
-import { STATUS_CODES } from 'node:http';
 import { redactUrl } from './redact.js';
 
 export type JenkinsErrorKind = 'http' | 'network' | 'timeout' | 'protocol' | 'tls' | 'usage';
@@ -62,7 +61,7 @@ export class JenkinsHttpError extends JenkinsError {
   declare readonly status: number;
   constructor(init: Omit<JenkinsErrorInit, 'retryable' | 'requestSent'> & { status: number; detail?: string }) {
     const status = init.status;
-    const reason = STATUS_CODES[status] ?? 'Error';
+    const reason = STATUS_TEXT[status] ?? 'Error';
     const parts = [`${init.method} ${redactUrl(init.url)} failed: HTTP ${status} ${reason}`];
     if (init.jenkinsMessage) parts[0] += ` – ${init.jenkinsMessage}`;
     const hint = statusHint(status, init.jenkinsMessage);
@@ -166,3 +165,19 @@ export function beforeRequest(e: JenkinsError, context: string): JenkinsError {
     cause: e,
   });
 }
+
+/**
+ * Reason phrases of the statuses Jenkins answers with (the text of node:http's STATUS_CODES,
+ * kept here so that this module, and the URL rules that throw its errors, need no Node).
+ */
+const STATUS_TEXT: Record<number, string> = {
+  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+  400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  407: 'Proxy Authentication Required', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 411: 'Length Required', 412: 'Precondition Failed',
+  413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 416: 'Range Not Satisfiable', 417: 'Expectation Failed', 418: "I'm a Teapot",
+  421: 'Misdirected Request', 422: 'Unprocessable Entity', 423: 'Locked', 424: 'Failed Dependency', 425: 'Too Early', 426: 'Upgrade Required',
+  428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported', 506: 'Variant Also Negotiates', 507: 'Insufficient Storage', 508: 'Loop Detected', 509: 'Bandwidth Limit Exceeded',
+  510: 'Not Extended', 511: 'Network Authentication Required',
+};

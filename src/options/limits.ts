@@ -25,6 +25,8 @@ export const LIMITS = {
   fileParameterBytes: { max: 256 * 1024 },
   /** Parameters per trigger, and characters per name and value (workflow input is bounded by Temporal). */
   parameters: { maxCount: 500, maxNameLength: 255, maxValueLength: 64 * 1024 },
+  /** Completion webhooks per trigger. */
+  notify: { maxTargets: 5 },
   /** Characters of a trigger id (its workflow id). */
   triggerId: { maxLength: 255 },
 } as const;

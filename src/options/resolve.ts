@@ -1,6 +1,6 @@
-import { USER_INFO_MESSAGE, buildJobUrl, hasUserInfo, isHttpUrl, isJobUrl, jenkinsUrlProblem, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/index.js';
+import { USER_INFO_MESSAGE, buildJobUrl, hasUserInfo, isHttpUrl, isJobUrl, jenkinsUrlProblem, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/urls.js';
 import { type AuthRef, toAuthRef } from './auth.js';
-import type { Config, RemoteHost } from './config.js';
+import type { Config, RemoteHost } from './config-schema.js';
 import { OptionsError } from './errors.js';
 import type { StepOptions } from './step-options.js';
 import type { Target } from './trigger-input-schema.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUserInfo, isHttpUrl, USER_INFO_MESSAGE } from '../jenkins/url-rules.js';
 import { AuthOptionSchema, SecretRefSchema } from './auth.js';
 import { LIMITS } from './limits.js';
 
@@ -42,6 +43,28 @@ export const ParametersOptionSchema = z.union([
   // FileParameters(filePath: '...')
   z.strictObject({ filePath: z.string().min(1) }),
 ]);
+
+/**
+ * A completion webhook: when the trigger ends, whatever the outcome, the worker POSTs
+ * `{id, state}` to `url`, signed with HMAC-SHA256 under `secret` (a reference the worker
+ * resolves; the secret itself never travels). The URL's origin must be in the worker's
+ * `notifyOrigins`.
+ */
+export const NotifyTargetSchema = z.strictObject({
+  url: z
+    .string()
+    .max(2048, 'must be at most 2048 characters')
+    .superRefine((v, ctx) => {
+      const problem = hasUserInfo(v) ? USER_INFO_MESSAGE : !isHttpUrl(v) ? 'must be an http(s) URL' : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  secret: SecretRefSchema,
+});
+export type NotifyTarget = z.output<typeof NotifyTargetSchema>;
+
+export const NotifyOptionSchema = z
+  .union([NotifyTargetSchema, z.array(NotifyTargetSchema).min(1, 'must not be empty').max(LIMITS.notify.maxTargets, `at most ${LIMITS.notify.maxTargets} webhooks`)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
 
 export const StepOptionsSchema = z.strictObject({
   job: z
@@ -113,6 +136,8 @@ export const StepOptionsSchema = z.strictObject({
   fileParameters: z.record(z.string().trim().min(1), z.string().min(1)).default({}),
   /** Parameter names whose values are masked in every log line. */
   secretParameters: z.array(z.string()).default([]),
+  /** Completion webhooks: one `{url, secret}` or a list (see NotifyTargetSchema). */
+  notify: NotifyOptionSchema.optional(),
 });
 
 export type StepOptionsInput = z.input<typeof StepOptionsSchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isHttpUrl, jenkinsUrlProblem, jobNameSegmentProblem } from '../jenkins/url-rules.js';
 import { SecretRefSchema } from './auth.js';
 import { LIMITS } from './limits.js';
-import { RESULTS } from './step-options.js';
+import { NotifyTargetSchema, RESULTS } from './step-options.js';
 
 /**
  * The workflow input (`TriggerInput`) as one schema. `buildTriggerInput` checks its own output
@@ -121,6 +121,11 @@ export const TriggerInputSchema = z.strictObject({
     .transform((v) => v ?? null),
   passingResults: z.preprocess((v) => (v == null || (Array.isArray(v) && v.length === 0) ? ['SUCCESS', 'UNSTABLE'] : v), z.array(z.enum(RESULTS))),
   secretParameters: nullableList(z.string()),
+  /**
+   * Completion webhooks. Optional: inputs recorded before webhooks existed have none, and an
+   * input without webhooks leaves the key out, so the workflow takes its old path.
+   */
+  notify: z.array(NotifyTargetSchema).max(LIMITS.notify.maxTargets).optional(),
 });
 
 export type TriggerInput = z.output<typeof TriggerInputSchema>;

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { OptionsError } from './errors.js';
-import { type ParameterList, ParameterError, mergeParameters, parameterMapToList, parseParameterText } from './parameters.js';
-import { checkCredentialIds, resolveTarget } from './resolve.js';
-import { type TriggerInput, TriggerInputSchema } from './trigger-input-schema.js';
+import { type ParameterList, ParameterError, mergeParameters, parseParameterText } from './parameters.js';
+import { resolveTarget } from './resolve.js';
+import { assembleTriggerInput, inlineParameters, parseStepOptions } from './trigger-input-core.js';
+import type { TriggerInput } from './trigger-input-schema.js';
 import { LIMITS } from './limits.js';
 import { type StepOptions, type StepOptionsInput, StepOptionsSchema } from './step-options.js';
 
@@ -15,14 +16,7 @@ import { type StepOptions, type StepOptionsInput, StepOptionsSchema } from './st
  */
 export type { TriggerInput } from './trigger-input-schema.js';
 
-export function parseStepOptions(raw: unknown): StepOptions {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new OptionsError('options must be an object with the step\'s option names', '');
-  }
-  const r = StepOptionsSchema.safeParse(raw);
-  if (!r.success) throw OptionsError.fromZod(r.error);
-  return r.data;
-}
+export { parseStepOptions } from './trigger-input-core.js';
 
 /** Validates everything a trigger needs before anything is started or sent. */
 export async function buildTriggerInput(
@@ -33,43 +27,7 @@ export async function buildTriggerInput(
   const target = resolveTarget(opts, ctx.config);
   const parameters = await readParameters(opts, ctx.cwd ?? process.cwd());
   const files = await readFileParameters(opts.fileParameters, parameters, ctx.cwd ?? process.cwd());
-  const token = typeof opts.token === 'object' ? opts.token : null;
-  if (token) checkCredentialIds({ kind: 'bearer', secret: token }, ctx.config, 'token');
-  return checked({
-    triggerId: ctx.triggerId,
-    job: opts.job,
-    target,
-    parameters,
-    files,
-    token,
-    blockBuildUntilComplete: opts.blockBuildUntilComplete,
-    pollIntervalSeconds: opts.pollInterval,
-    queuePollIntervalSeconds: opts.queuePollInterval ?? Math.min(LIMITS.queuePollInterval.max, opts.pollInterval),
-    abortTriggeredJob: opts.abortTriggeredJob,
-    preventRemoteBuildQueue: opts.preventRemoteBuildQueue,
-    shouldNotFailBuild: opts.shouldNotFailBuild,
-    enhancedLogging: opts.enhancedLogging,
-    useCrumbCache: opts.useCrumbCache,
-    useJobInfoCache: opts.useJobInfoCache,
-    disabled: opts.disabled,
-    httpGetReadTimeoutMs: opts.httpGetReadTimeout,
-    httpPostReadTimeoutMs: opts.httpPostReadTimeout,
-    timeoutSeconds: opts.timeout ?? null,
-    passingResults: opts.passingResults,
-    secretParameters: opts.secretParameters,
-  });
-}
-
-/**
- * The input must pass the schema the workflow applies, so that what the CLI accepts the
- * workflow never refuses. Fields are named as the user knows them (parameters, not the input's).
- */
-function checked(input: TriggerInput): TriggerInput {
-  const r = TriggerInputSchema.safeParse(input);
-  if (r.success) return r.data;
-  const e = OptionsError.fromZod(r.error);
-  const field = e.field.replace(/^triggerId/, 'id').replace(/^target\.(jobUrl|root)/, 'job').replace(/^files/, 'fileParameters');
-  throw new OptionsError(e.message.replace(e.field, field), field, e.issues);
+  return assembleTriggerInput(opts, { triggerId: ctx.triggerId, target, parameters, files, config: ctx.config });
 }
 
 /**
@@ -96,23 +54,11 @@ async function readParameters(opts: StepOptions, cwd: string): Promise<Parameter
 }
 
 async function readParametersOption(opts: StepOptions, cwd: string): Promise<ParameterList> {
-  const p = opts.parameters;
-  if (p === undefined) return [];
-  if (typeof p === 'string') {
-    // The plugin's rule: a string with '=' or a newline is K=V text, otherwise a file path.
-    if (p.trim() === '') return [];
-    if (!opts.loadParamsFromFile && (p.includes('=') || p.includes('\n'))) return parseParameterText(p);
-    return await readParameterFile(p.trim(), cwd, 'parameters');
-  }
-  if ('filePath' in p && typeof p.filePath === 'string') return await readParameterFile(p.filePath, cwd, 'parameters.filePath');
-  if ('parameters' in p && Array.isArray(p.parameters)) {
-    const names = p.parameters.map((e) => e.name.trim());
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup !== undefined) throw new ParameterError(`parameters: duplicate parameter '${dup}'`, 'parameters');
-    // Entry by entry: going through an object would move numeric names ('1', '2') to the front.
-    return p.parameters.flatMap((e) => parameterMapToList({ [e.name]: e.value }));
-  }
-  return parameterMapToList(p as Record<string, string | number | boolean>);
+  const inline = inlineParameters(opts.parameters, opts.loadParamsFromFile);
+  if (inline) return inline;
+  const p = opts.parameters!;
+  if (typeof p === 'string') return await readParameterFile(p.trim(), cwd, 'parameters');
+  return await readParameterFile((p as { filePath: string }).filePath, cwd, 'parameters.filePath');
 }
 
 /** The content of a file parameter travels in workflow input (history): keep it small. */

@@ -14,6 +14,8 @@ export interface TemporalTarget {
   namespace: string;
   taskQueue: string;
   connectionOptions: Record<string, unknown>;
+  /** Temporal's HTTP API of the embedded dev server, when it opened one. */
+  httpUrl?: string | null;
   /** For the embedded mode without a `temporal` binary: the SDK-managed server to tear down. */
   teardown?: () => Promise<void>;
 }
@@ -34,7 +36,7 @@ export async function resolveTemporal(config: Config, dir: string, log: (line: s
 
   try {
     const server = await ensureEmbeddedServer(dir, log);
-    return { mode: 'embedded', address: server.address, namespace: 'default', taskQueue, connectionOptions: { address: server.address } };
+    return { mode: 'embedded', address: server.address, namespace: 'default', taskQueue, connectionOptions: { address: server.address }, httpUrl: server.httpUrl };
   } catch (e) {
     if (!(e instanceof NoTemporalCliError)) throw e;
     return await sdkDownloadedServer(dir, taskQueue, log);

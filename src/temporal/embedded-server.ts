@@ -15,35 +15,42 @@ export interface EmbeddedServer {
   /** Null when an already running server was reused. */
   pid: number | null;
   startedNow: boolean;
+  /** Temporal's HTTP API (http://127.0.0.1:<port>); null for a server started before it was recorded. */
+  httpUrl: string | null;
 }
 
 interface ServerRecord {
   pid: number;
   port: number;
+  /** The HTTP API port (`--http-port`), for the edge API (src/edge) and other HTTP clients. */
+  httpPort?: number;
   cli: string;
 }
+
+const httpUrlOf = (r: ServerRecord | null) => (r?.httpPort ? `http://127.0.0.1:${r.httpPort}` : null);
 
 export async function ensureEmbeddedServer(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   mkdirSync(dir, { recursive: true });
   const recordPath = path.join(dir, 'server.json');
   const existing = readRecord(recordPath);
-  if (existing && (await isListening(existing.port))) return { address: `127.0.0.1:${existing.port}`, pid: null, startedNow: false };
+  if (existing && (await isListening(existing.port))) return { address: `127.0.0.1:${existing.port}`, pid: null, startedNow: false, httpUrl: httpUrlOf(existing) };
 
   // Two CLIs starting at once must not start two servers on one database.
   const release = await acquireLock(path.join(dir, 'server.lock'));
   try {
     const again = readRecord(recordPath);
-    if (again && (await isListening(again.port))) return { address: `127.0.0.1:${again.port}`, pid: null, startedNow: false };
+    if (again && (await isListening(again.port))) return { address: `127.0.0.1:${again.port}`, pid: null, startedNow: false, httpUrl: httpUrlOf(again) };
 
     const cli = findTemporalCli();
     if (!cli) throw new NoTemporalCliError();
     const port = again?.port ?? (await freePort());
+    const httpPort = again?.httpPort ?? (await freePort());
     const logFd = openSync(path.join(dir, 'server.log'), 'a');
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
+    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
     const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
-    writeFileSync(recordPath, JSON.stringify({ pid: child.pid ?? 0, port, cli } satisfies ServerRecord));
+    writeFileSync(recordPath, JSON.stringify({ pid: child.pid ?? 0, port, httpPort, cli } satisfies ServerRecord));
     log(`Starting local Temporal dev server on 127.0.0.1:${port} (data: ${dir})`);
     const deadline = Date.now() + 60_000;
     while (!(await isListening(port))) {
@@ -51,7 +58,7 @@ export async function ensureEmbeddedServer(dir: string, log: (line: string) => v
       if (Date.now() > deadline) throw new Error(`the Temporal dev server did not listen on port ${port} within 60 s; see ${path.join(dir, 'server.log')}`);
       await delay(200);
     }
-    return { address: `127.0.0.1:${port}`, pid: child.pid ?? null, startedNow: true };
+    return { address: `127.0.0.1:${port}`, pid: child.pid ?? null, startedNow: true, httpUrl: `http://127.0.0.1:${httpPort}` };
   } finally {
     release();
   }
@@ -83,6 +90,11 @@ export async function stopEmbeddedServer(dir: string): Promise<number | null> {
 }
 
 /** The dev server recorded in a state directory (whether or not it still runs). */
+/** The HTTP API address of the embedded dev server of a state directory, if it recorded one. */
+export function embeddedHttpUrl(dir: string): string | null {
+  return httpUrlOf(readRecord(path.join(dir, 'server.json')));
+}
+
 export function embeddedServerRecord(dir: string): { pid: number; port: number } | null {
   return readRecord(path.join(dir, 'server.json'));
 }

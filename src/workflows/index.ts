@@ -1,2 +1,2 @@
 // The workflow bundle's entry point: only workflow functions are exported from here.
-export { remoteTrigger, readBuildArtifact } from './remote-trigger.js';
+export { remoteTrigger, readBuildArtifact, deliverWebhooks } from './remote-trigger.js';

@@ -6,9 +6,12 @@ import {
   condition,
   isCancellation,
   log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
@@ -28,7 +31,75 @@ import type { TriggerState } from './state.js';
  */
 export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
   const input = validInput(rawInput);
-  const st: TriggerState = {
+  const st = initialState(input);
+  // Inputs without webhooks (all histories recorded before they existed) take the old path.
+  if (!input.notify?.length) return follow(input, st);
+  try {
+    return await follow(input, st);
+  } finally {
+    if (patched(COMPLETION_WEBHOOK_PATCH)) await notifyCompletion(input, st);
+  }
+}
+
+/** Marks histories that deliver completion webhooks after the trigger ended. */
+export const COMPLETION_WEBHOOK_PATCH = 'completion-webhook';
+
+/**
+ * Hands `{id, state}` to the webhook workflow, whatever the outcome (success, failure, abort,
+ * cancellation). Delivery runs in its own workflow, abandoned by this one: the trigger closes
+ * (and its callers get their result) at once, while the delivery is retried for up to 24 h.
+ * Nothing here can change the trigger's result.
+ */
+async function notifyCompletion(input: TriggerInput, st: TriggerState): Promise<void> {
+  const req: WebhookRequest = { triggerId: input.triggerId, body: JSON.stringify({ id: input.triggerId, state: st }), targets: input.notify! };
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await startChild(deliverWebhooks, {
+        // No '/' in the id: Temporal's HTTP API cannot route it.
+        workflowId: `${input.triggerId}:notify`,
+        args: [req],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      log.warn('completion webhook not started', { error: describeError(err).message });
+    }
+  });
+}
+
+export interface WebhookRequest {
+  triggerId: string;
+  /** Built once, so that every attempt (and every receiver) gets the same bytes. */
+  body: string;
+  targets: NonNullable<TriggerInput['notify']>;
+}
+
+/**
+ * Delivers a trigger's completion webhooks: one activity per target, retried with backoff
+ * (5 s doubling up to 1 h) for up to 24 h: at least once. A refused target (not in the worker's
+ * notifyOrigins, a secret it may not read) is not retried. Failures are logged, never thrown.
+ */
+export async function deliverWebhooks(req: WebhookRequest): Promise<{ delivered: number; failed: number }> {
+  const { deliverWebhook } = proxyActivities<RemoteTriggerActivities>({
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '24h',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [FailureTypes.TargetRefused] },
+  });
+  const outcomes = await Promise.all(
+    req.targets.map(async (n, i) => {
+      try {
+        await deliverWebhook({ triggerId: req.triggerId, url: n.url, secret: n.secret, body: req.body, deliveryId: `${req.triggerId}/notify/${i}` });
+        return true;
+      } catch (err) {
+        log.warn('completion webhook not delivered', { index: i, error: describeError(err).message });
+        return false;
+      }
+    }),
+  );
+  return { delivered: outcomes.filter(Boolean).length, failed: outcomes.filter((o) => !o).length };
+}
+
+function initialState(input: TriggerInput): TriggerState {
+  return {
     triggerId: input.triggerId,
     job: input.job,
     jobUrl: input.target.jobUrl,
@@ -50,6 +121,9 @@ export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerStat
     shouldNotFailBuild: input.shouldNotFailBuild,
     passingResults: input.passingResults,
   };
+}
+
+async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerState> {
   const acts = activitiesFor(input);
   const main = new CancellationScope();
   let abortDone = false;

@@ -22,7 +22,16 @@ const whenRunning: Drive = async (handle, _h, eventually) => {
   await eventually(async () => (await handle.state()).status === 'RUNNING', 'RUNNING');
 };
 
-export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prepare?: (h: Harness) => Promise<void>; drive?: Drive }> = [
+export const GOLDEN_PATHS: Array<{
+  name: string;
+  options: StepOptionsInput;
+  prepare?: (h: Harness) => Promise<void>;
+  drive?: Drive;
+  /** Adds a completion webhook to a receiver the recording script runs. */
+  webhook?: boolean;
+  /** Record the webhook delivery workflow this trigger starts (`<id>:notify`) instead of the trigger. */
+  deliveryWorkflow?: boolean;
+}> = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
   { name: 'remote-failure', options: { job: 'fails' } },
@@ -67,4 +76,8 @@ export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prep
     },
   },
   { name: 'timeout', options: { job: 'long', parameters: { P: 'timeout' }, timeout: 3, abortTriggeredJob: true } },
+  // patched('completion-webhook'): after a remote failure, the trigger starts the delivery
+  // workflow (abandoned child) and closes; the delivery workflow's own history is kept too.
+  { name: 'completion-webhook', options: { job: 'fails' }, webhook: true },
+  { name: 'completion-webhook-delivery', options: { job: 'plain' }, webhook: true, deliveryWorkflow: true },
 ];

@@ -1,0 +1,365 @@
+import type { Config } from '../options/config-schema.js';
+import { OptionsError } from '../options/errors.js';
+import { LIMITS } from '../options/limits.js';
+import type { TriggerInput } from '../options/trigger-input-schema.js';
+import type { TriggerState } from '../workflows/state.js';
+import { type ApiToken, originAllowed, tokenChecker, tokenCovers } from './access.js';
+import { BackendError, type Execution, type TemporalBackend } from './backend.js';
+import { apiTriggerInput } from './input.js';
+
+/**
+ * The trigger API as a web-standard handler: `fetch(Request) → Response`, JSON in and out.
+ * Its module graph imports no Node module and no Temporal SDK package, so it runs unchanged on
+ * Deno, Node, Bun and Workers (src/edge/deno.ts, `remote-trigger serve`).
+ */
+export interface TriggerApiOptions {
+  backend: TemporalBackend;
+  /** Remote hosts, api.allowOrigins, notifyOrigins (temporal.yaml, parsed). */
+  config: Config;
+  /** Accepted bearer tokens. Empty with `auth: 'none'` only. */
+  tokens: ApiToken[];
+  /** 'none' turns authentication off (serve --no-auth, bound to localhost). */
+  auth?: 'tokens' | 'none';
+  taskQueue?: string;
+  /** Upper bound of GET …/result?timeout (seconds); 60. */
+  maxWaitSeconds?: number;
+  /** How often the long poll looks at the trigger (ms). */
+  pollMs?: number;
+  /**
+   * A path prefix in front of /v1 (e.g. '/trigger' for a Supabase Edge Function named
+   * `trigger`, which receives /trigger/v1/...). Default: none.
+   */
+  basePath?: string;
+}
+
+export interface TriggerApi {
+  fetch(request: Request): Promise<Response>;
+}
+
+export const MAX_BODY_BYTES = 256 * 1024;
+const WORKFLOW_TYPE = 'remoteTrigger';
+const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+
+const errorResponse = (e: ApiError) =>
+  json(e.status, { error: { type: e.type, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } }, e.headers);
+
+type Route = { methods: Record<string, (req: Request, caller: ApiToken | null, params: string[]) => Promise<Response>> };
+
+export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
+  const { backend, config } = o;
+  const authOff = o.auth === 'none';
+  if (!authOff && o.tokens.length === 0) throw new Error('createTriggerApi: no API token configured (pass tokens, or auth: "none" for a localhost-only server)');
+  const checker = tokenChecker(o.tokens);
+  const taskQueue = o.taskQueue ?? config.temporal.taskQueue;
+  const maxWait = Math.min(60, o.maxWaitSeconds ?? 60);
+  const pollMs = o.pollMs ?? 500;
+  const basePath = (o.basePath ?? '').replace(/\/+$/, '');
+
+  async function authenticate(req: Request): Promise<ApiToken | null> {
+    if (authOff) return null;
+    const h = req.headers.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+    const t = m ? await checker.check(m[1]!) : null;
+    if (!t) throw new ApiError(401, 'Unauthorized', 'a valid `Authorization: Bearer <token>` header is required', undefined, { 'www-authenticate': 'Bearer' });
+    return t;
+  }
+
+  /** The trigger's execution, 404 when unknown, 403 when the caller's token does not cover it. */
+  async function execution(id: string, caller: ApiToken | null): Promise<Execution> {
+    const ex = await backend.describe(id);
+    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, 'NotFound', `no trigger with id '${id}'`);
+    if (caller && (caller.remoteHosts || caller.jobs)) {
+      const jobUrl = typeof ex.memo.jobUrl === 'string' ? ex.memo.jobUrl : null;
+      const hostName = typeof ex.memo.remoteHost === 'string' ? ex.memo.remoteHost : null;
+      if (!jobUrl || !tokenCovers(caller, config, { jobUrl, hostName })) throw new ApiError(403, 'Forbidden', `this token does not cover trigger '${id}'`);
+    }
+    return ex;
+  }
+
+  /** The state: queried while running, from the close event once closed. */
+  async function stateOf(ex: Execution): Promise<{ state: TriggerState | null; closed: boolean }> {
+    if (ex.status === 'RUNNING') {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return { state: (await backend.query(ex.id, 'state')) as TriggerState, closed: false };
+        } catch (e) {
+          // Queried before the first workflow task ran, or it closed meanwhile: look again.
+          if (e instanceof BackendError && e.kind === 'closed' && attempt < 20) {
+            await sleep(100);
+            const again = await backend.describe(ex.id);
+            if (again && again.status !== 'RUNNING') return stateOf(again);
+            continue;
+          }
+          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, 'NoWorker', `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
+          throw e;
+        }
+      }
+    }
+    const out = await backend.outcome(ex.id);
+    if (out?.status === 'COMPLETED') return { state: out.result as TriggerState, closed: true };
+    if (out?.status === 'FAILED' && out.failure?.details && typeof out.failure.details === 'object') return { state: out.failure.details as TriggerState, closed: true };
+    // Cancelled, terminated, or failed before it had a state: the last state a worker can replay.
+    try {
+      return { state: (await backend.query(ex.id, 'state')) as TriggerState, closed: true };
+    } catch {
+      return { state: null, closed: true };
+    }
+  }
+
+  async function startTrigger(req: Request, caller: ApiToken | null): Promise<Response> {
+    const body = await readJson(req, true);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'InvalidOptions', 'the body must be {"id"?: string, "options": {...}}', '');
+    const { id: rawId, options, ...extra } = body as Record<string, unknown>;
+    const unknownKey = Object.keys(extra)[0];
+    if (unknownKey !== undefined) throw new ApiError(400, 'InvalidOptions', `unknown key '${unknownKey}' (the body is {"id"?, "options"})`, unknownKey);
+    if (options === undefined) throw new ApiError(400, 'InvalidOptions', 'options: required', 'options');
+    if (rawId !== undefined && (typeof rawId !== 'string' || !validId(rawId))) {
+      throw new ApiError(400, 'InvalidOptions', `id: must be 1 to ${LIMITS.triggerId.maxLength} printable characters without '/'`, 'id');
+    }
+    const job = options && typeof options === 'object' && typeof (options as { job?: unknown }).job === 'string' ? (options as { job: string }).job : 'job';
+    const id = (rawId as string | undefined) ?? defaultTriggerId(job);
+    let input: TriggerInput;
+    try {
+      input = apiTriggerInput(options, { config, triggerId: id });
+    } catch (e) {
+      if (e instanceof OptionsError) throw new ApiError(400, 'InvalidOptions', e.message, e.field);
+      throw e;
+    }
+    if (!originAllowed(config, input.target.root)) {
+      const field = /^https?:/i.test(input.job) ? 'job' : 'remoteJenkinsUrl';
+      throw new ApiError(403, 'OriginNotAllowed', `${new URL(input.target.root).origin} is not a remote host of the configuration, nor in api.allowOrigins`, field);
+    }
+    for (const [i, n] of (input.notify ?? []).entries()) {
+      const origin = new URL(n.url).origin;
+      if (!config.notifyOrigins.some((u) => new URL(u).origin === origin)) {
+        throw new ApiError(403, 'OriginNotAllowed', `notify: ${origin} is not in the configuration's notifyOrigins`, `notify[${i}].url`);
+      }
+    }
+    if (caller && !tokenCovers(caller, config, { jobUrl: input.target.jobUrl, hostName: input.target.hostName })) {
+      throw new ApiError(403, 'Forbidden', 'this token may not trigger this job on this host', 'job');
+    }
+    const { started } = await backend.start({
+      id,
+      workflowType: WORKFLOW_TYPE,
+      taskQueue,
+      input,
+      memo: { job: input.job, jobUrl: input.target.jobUrl, remoteHost: input.target.hostName },
+      attach: true,
+    });
+    const ex = await execution(id, caller);
+    let state: TriggerState | null = null;
+    try {
+      state = (await stateOf(ex)).state;
+    } catch (e) {
+      // Started, but no worker answered yet: the trigger is durable; the caller polls.
+      if (!(e instanceof ApiError && e.status === 503)) throw e;
+    }
+    return json(started ? 201 : 200, { id, state }, started ? { location: `/v1/triggers/${encodeURIComponent(id)}` } : {});
+  }
+
+  async function getTrigger(_req: Request, caller: ApiToken | null, [id]: string[]): Promise<Response> {
+    const ex = await execution(id!, caller);
+    const { state, closed } = await stateOf(ex);
+    return json(200, { id, state, closed });
+  }
+
+  async function result(req: Request, caller: ApiToken | null, [id]: string[]): Promise<Response> {
+    const raw = new URL(req.url).searchParams.get('timeout');
+    const seconds = raw === null ? maxWait : Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0) throw new ApiError(400, 'InvalidRequest', 'timeout: must be a number of seconds ≥ 0', 'timeout');
+    const deadline = Date.now() + Math.min(seconds, maxWait) * 1000;
+    let ex = await execution(id!, caller);
+    while (ex.status === 'RUNNING' && Date.now() < deadline) {
+      await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+      ex = (await backend.describe(id!)) ?? ex;
+    }
+    const { state, closed } = await stateOf(ex);
+    return json(closed ? 200 : 202, { id, state, closed });
+  }
+
+  async function abort(req: Request, caller: ApiToken | null, [id]: string[]): Promise<Response> {
+    const body = await readJson(req, false);
+    const reason = body && typeof body === 'object' && typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason : 'aborted through the API';
+    const ex = await execution(id!, caller);
+    if (ex.status !== 'RUNNING') return json(200, { id, ...(await stateOf(ex)) });
+    try {
+      const state = (await backend.update(id!, 'abortAndWait', [reason], `abort-${crypto.randomUUID()}`)) as TriggerState;
+      return json(200, { id, state, closed: false });
+    } catch (e) {
+      // It closed between the look and the update: its final state is the answer.
+      const again = await backend.describe(id!);
+      if (again && again.status !== 'RUNNING') return json(200, { id, ...(await stateOf(again)) });
+      throw e;
+    }
+  }
+
+  async function artifact(_req: Request, caller: ApiToken | null, [id, path]: string[]): Promise<Response> {
+    if (!path || path.split('/').some((s) => s === '' || s === '.' || s === '..')) throw new ApiError(400, 'InvalidRequest', 'the artifact path must be relative, without empty, . or .. segments', 'path');
+    const ex = await execution(id!, caller);
+    const { state } = await stateOf(ex);
+    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
+    const input = (await backend.input(id!)) as TriggerInput;
+    // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
+    const artifactId = `${id}:artifact:${crypto.randomUUID()}`;
+    await backend.start({
+      id: artifactId,
+      workflowType: ARTIFACT_WORKFLOW_TYPE,
+      taskQueue: ex.taskQueue,
+      input: { target: input.target, buildUrl: state.buildUrl, path, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
+      attach: false,
+    });
+    const deadline = Date.now() + 90_000;
+    let out = await backend.outcome(artifactId);
+    while (!out && Date.now() < deadline) {
+      await sleep(100);
+      out = await backend.outcome(artifactId);
+    }
+    if (!out) throw new ApiError(504, 'ArtifactTimeout', `no worker read '${path}' within 90 s`);
+    if (out.status === 'COMPLETED') {
+      const r = out.result as { body: string; contentType: string | null };
+      return new Response(r.body, { status: 200, headers: { 'content-type': r.contentType ?? 'application/octet-stream', 'cache-control': 'no-store' } });
+    }
+    if (out.failure?.type === 'ArtifactNotFound') throw new ApiError(404, 'ArtifactNotFound', out.failure.message);
+    throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
+  }
+
+  async function list(req: Request, caller: ApiToken | null): Promise<Response> {
+    const q = new URL(req.url).searchParams;
+    const limitRaw = q.get('limit');
+    const limit = limitRaw === null ? 20 : Number(limitRaw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, 'InvalidRequest', 'limit: must be a whole number from 1 to 1000', 'limit');
+    const status = q.get('status');
+    const statuses: Record<string, string> = { running: 'Running', completed: 'Completed', failed: 'Failed', canceled: 'Canceled', cancelled: 'Canceled', terminated: 'Terminated', timed_out: 'TimedOut' };
+    if (status !== null && !statuses[status.toLowerCase()]) throw new ApiError(400, 'InvalidRequest', `status: one of ${Object.keys(statuses).join(', ')}`, 'status');
+    const job = q.get('job');
+    let query = `WorkflowType = '${WORKFLOW_TYPE}'`;
+    if (status !== null) query += ` AND ExecutionStatus = '${statuses[status.toLowerCase()]}'`;
+    // The job is matched on the memo (no search attribute is registered for it yet), so the
+    // server is asked for more than `limit` when filtering.
+    const filtered = job !== null || (caller !== null && (caller.remoteHosts !== undefined || caller.jobs !== undefined));
+    const found = await backend.list(query, filtered ? 1000 : limit);
+    const rows = found
+      .filter((e) => job === null || e.memo.job === job)
+      .filter((e) => !caller || !(caller.remoteHosts || caller.jobs) || (typeof e.memo.jobUrl === 'string' && tokenCovers(caller, config, { jobUrl: e.memo.jobUrl, hostName: e.memo.remoteHost as string | null })))
+      .slice(0, limit)
+      .map((e) => ({ id: e.id, job: e.memo.job ?? null, jobUrl: e.memo.jobUrl ?? null, status: e.status, startTime: e.startTime, closeTime: e.closeTime }));
+    return json(200, { triggers: rows });
+  }
+
+  async function health(): Promise<Response> {
+    const ok = await backend.health();
+    return json(ok ? 200 : 503, { ok, temporal: ok ? 'reachable' : 'unreachable' });
+  }
+
+  const routes: Array<{ pattern: RegExp; route: Route }> = [
+    { pattern: /^\/v1\/health$/, route: { methods: { GET: health } } },
+    { pattern: /^\/v1\/triggers$/, route: { methods: { POST: startTrigger, GET: list } } },
+    { pattern: /^\/v1\/triggers\/([^/]+)$/, route: { methods: { GET: getTrigger } } },
+    { pattern: /^\/v1\/triggers\/([^/]+)\/result$/, route: { methods: { GET: result } } },
+    { pattern: /^\/v1\/triggers\/([^/]+)\/abort$/, route: { methods: { POST: abort } } },
+    { pattern: /^\/v1\/triggers\/([^/]+)\/artifacts\/(.+)$/, route: { methods: { GET: artifact } } },
+  ];
+
+  return {
+    async fetch(req: Request): Promise<Response> {
+      try {
+        const url = new URL(req.url);
+        const pathname = basePath && url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
+        const hit = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).find((x) => x.m);
+        if (!hit) throw new ApiError(404, 'NotFound', `no route ${url.pathname}`);
+        const method = req.method === 'HEAD' ? 'GET' : req.method;
+        const handler = hit.r.route.methods[method];
+        if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${pathname}`, undefined, { allow: Object.keys(hit.r.route.methods).join(', ') });
+        // Health tells a load balancer whether Temporal answers; everything else needs a token.
+        const caller = hit.r.pattern.source.includes('health') ? null : await authenticate(req);
+        let params: string[];
+        try {
+          params = hit.m!.slice(1).map((p) => decodeURIComponent(p));
+        } catch {
+          throw new ApiError(400, 'InvalidRequest', 'malformed %-escape in the path');
+        }
+        return await handler(req, caller, params);
+      } catch (e) {
+        if (e instanceof ApiError) return errorResponse(e);
+        if (e instanceof BackendError) {
+          const status = e.kind === 'unavailable' ? 503 : e.kind === 'no-worker' ? 503 : e.kind === 'not-found' ? 404 : 502;
+          return errorResponse(new ApiError(status, e.kind === 'no-worker' ? 'NoWorker' : 'TemporalError', e.message));
+        }
+        return errorResponse(new ApiError(500, 'InternalError', 'internal error'));
+      }
+    },
+  };
+}
+
+/** Reads a JSON body of at most MAX_BODY_BYTES; 415 when it is not JSON. An absent body is null unless required. */
+async function readJson(req: Request, required: boolean): Promise<unknown> {
+  const length = Number(req.headers.get('content-length') ?? NaN);
+  if (length > MAX_BODY_BYTES) throw new ApiError(413, 'PayloadTooLarge', `the body is limited to ${MAX_BODY_BYTES} bytes`);
+  const bytes = await readLimited(req);
+  if (bytes.length === 0 && !required) return null;
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
+    throw new ApiError(415, 'UnsupportedMediaType', 'the body must be JSON (content-type: application/json)');
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new ApiError(400, 'InvalidJson', 'the body is not valid JSON');
+  }
+}
+
+async function readLimited(req: Request): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new ApiError(413, 'PayloadTooLarge', `the body is limited to ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function validId(id: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return id.length >= 1 && id.length <= LIMITS.triggerId.maxLength && !id.includes('/') && !/[\u0000-\u001f\u007f]/.test(id);
+}
+
+function defaultTriggerId(job: string): string {
+  const slug = job
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/\/job\//g, '/')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `trigger-${slug || 'job'}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,65 @@
+// The small interface the API needs from Temporal. Two implementations: Temporal's HTTP API
+// through fetch (temporal-http.ts, runs anywhere), and the gRPC Client (src/api/grpc-backend.ts,
+// Node only, outside this module graph). The same contract tests run against both.
+
+export type ExecutionStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'CONTINUED_AS_NEW' | 'TIMED_OUT' | 'UNSPECIFIED';
+
+export interface Execution {
+  id: string;
+  type: string;
+  status: ExecutionStatus;
+  taskQueue: string;
+  startTime: string | null;
+  closeTime: string | null;
+  /** Memo fields as plain JSON values. */
+  memo: Record<string, unknown>;
+}
+
+/** How a closed workflow ended: its result, or its failure (type, message, first detail). */
+export interface Outcome {
+  status: ExecutionStatus;
+  result?: unknown;
+  failure?: { type: string | null; message: string; details: unknown };
+}
+
+export interface StartRequest {
+  id: string;
+  workflowType: string;
+  taskQueue: string;
+  input: unknown;
+  memo?: Record<string, unknown>;
+  /** Attach to a running execution of that id instead of failing (USE_EXISTING). */
+  attach: boolean;
+}
+
+export interface TemporalBackend {
+  /** started: false when an execution of that id existed (running, or closed and not reusable). */
+  start(req: StartRequest): Promise<{ started: boolean }>;
+  /** Null for an unknown id. */
+  describe(id: string): Promise<Execution | null>;
+  /** The close event of a closed execution, or null while it runs. */
+  outcome(id: string): Promise<Outcome | null>;
+  /** The first argument the execution was started with. */
+  input(id: string): Promise<unknown>;
+  query(id: string, name: string, args?: unknown[]): Promise<unknown>;
+  /** Sends an update and waits for its result (the same updateId again returns the same result). */
+  update(id: string, name: string, args: unknown[], updateId: string): Promise<unknown>;
+  signal(id: string, name: string, args: unknown[]): Promise<void>;
+  /** Executions matching a visibility query, newest first. */
+  list(query: string, limit: number): Promise<Execution[]>;
+  /** Whether Temporal answers at all (for /v1/health). */
+  health(): Promise<boolean>;
+}
+
+/** What a backend call can fail with, independent of the transport. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+  constructor(
+    readonly kind: 'not-found' | 'already-exists' | 'closed' | 'no-worker' | 'failed' | 'unavailable',
+    message: string,
+    /** An application failure's type (update or query handler failures). */
+    readonly failureType: string | null = null,
+  ) {
+    super(message);
+  }
+}
