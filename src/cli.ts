@@ -55,6 +55,7 @@ const triggerFlags = {
   'http-get-read-timeout': { type: 'string' },
   'http-post-read-timeout': { type: 'string' },
   'secret-parameter': { type: 'string', multiple: true },
+  'allow-undefined-parameters': { type: 'boolean' },
   auth: { type: 'string' },
   user: { type: 'string' },
   'api-token-env': { type: 'string' },
@@ -232,6 +233,7 @@ async function optionsFromFlags(v: TriggerFlagValues): Promise<Record<string, un
   if (v['prevent-remote-build-queue']) o.preventRemoteBuildQueue = true;
   if (v.disabled) o.disabled = true;
   if (v['secret-parameter']) o.secretParameters = v['secret-parameter'];
+  if (v['allow-undefined-parameters']) o.allowUndefinedParameters = true;
   if (v['file-param']) {
     const files: Record<string, string> = {};
     for (const f of v['file-param']) {

@@ -41,8 +41,22 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
         ? '  No credentials configured'
         : `  Using ${input.target.authSource === 'job' ? 'job-level' : 'globally'} defined ${describeAuth(input.target.auth)}`,
     );
-    if (!facts.parameterized && input.parameters.length > 0) {
-      log.warn(`The remote job is not parameterized; the ${input.parameters.length} parameter(s) given are not sent.`);
+    // Jenkins drops parameters a job does not define without a word (and a job with none gets
+    // none): refuse them before the POST unless the caller said they are expected.
+    const defined = info.parameterDefinitions.map((d) => d.name);
+    const undefinedNames = input.parameters.map(([k]) => k).filter((k) => !defined.includes(k));
+    if (undefinedNames.length > 0) {
+      const what = facts.parameterized
+        ? `does not define the parameter(s) ${undefinedNames.map((n) => `'${n}'`).join(', ')} (its parameters: ${defined.join(', ')})`
+        : `is not parameterized; the parameter(s) ${undefinedNames.map((n) => `'${n}'`).join(', ')} would not be sent`;
+      if (!input.allowUndefinedParameters) {
+        throw ApplicationFailure.create({
+          type: FailureTypes.JenkinsRejected,
+          message: `The remote job ${facts.fullName} ${what}. Remove them, or set allowUndefinedParameters (--allow-undefined-parameters) to send them anyway.`,
+          nonRetryable: true,
+        });
+      }
+      log.warn(`The remote job ${what}; sent anyway (allowUndefinedParameters).`);
     }
     return facts;
   } catch (e) {

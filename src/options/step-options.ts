@@ -136,6 +136,11 @@ export const StepOptionsSchema = z.strictObject({
   fileParameters: z.record(z.string().trim().min(1), z.string().min(1)).default({}),
   /** Parameter names whose values are masked in every log line. */
   secretParameters: z.array(z.string()).default([]),
+  /**
+   * Send parameters the remote job does not define (Jenkins drops them silently). Off by
+   * default: such a parameter is an error naming it and listing the job's parameters.
+   */
+  allowUndefinedParameters: z.boolean().default(false),
   /** Completion webhooks: one `{url, secret}` or a list (see NotifyTargetSchema). */
   notify: NotifyOptionSchema.optional(),
 });

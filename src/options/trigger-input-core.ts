@@ -78,6 +78,7 @@ export function assembleTriggerInput(
     timeoutSeconds: opts.timeout ?? null,
     passingResults: opts.passingResults,
     secretParameters: opts.secretParameters,
+    ...(opts.allowUndefinedParameters ? { allowUndefinedParameters: true } : {}),
     ...(opts.notify ? { notify: opts.notify } : {}),
   });
 }

@@ -121,6 +121,8 @@ export const TriggerInputSchema = z.strictObject({
     .transform((v) => v ?? null),
   passingResults: z.preprocess((v) => (v == null || (Array.isArray(v) && v.length === 0) ? ['SUCCESS', 'UNSTABLE'] : v), z.array(z.enum(RESULTS))),
   secretParameters: nullableList(z.string()),
+  /** Absent (false) in inputs recorded before the option existed, and whenever it is off. */
+  allowUndefinedParameters: z.boolean().optional(),
   /**
    * Completion webhooks. Optional: inputs recorded before webhooks existed have none, and an
    * input without webhooks leaves the key out, so the workflow takes its old path.

@@ -36,6 +36,8 @@ describe('at most once: the trigger POST accepted, its answer lost', () => {
     job: string;
     kind: Extract<FaultKind, 'acceptThenDrop' | 'acceptThenSlow'>;
     parameters?: Record<string, string>;
+    /** Send a parameter the job does not define (otherwise refused before the POST). */
+    allowUndefinedParameters?: boolean;
     /** Keep our item queued behind a running build of the same job. */
     blocked: boolean;
     recovered: 'queue' | 'build';
@@ -53,7 +55,7 @@ describe('at most once: the trigger POST accepted, its answer lost', () => {
     h.emulator.clearRequests();
     // acceptThenSlow answers 4 s late; the client gives up after httpPostReadTimeout (1 s, the minimum).
     h.emulator.addFault({ kind: c.kind, method: 'POST', path: `${jobPath}/${endpoint}`, times: 1, delayMs: 4000 });
-    const handle = await h.start({ job: c.job, ...(c.parameters ? { parameters: c.parameters } : {}), httpPostReadTimeout: 1000 });
+    const handle = await h.start({ job: c.job, ...(c.parameters ? { parameters: c.parameters } : {}), httpPostReadTimeout: 1000, ...(c.allowUndefinedParameters ? { allowUndefinedParameters: true } : {}) });
     const s = await handle.result();
     assert.equal(s.result, 'SUCCESS');
 
@@ -119,6 +121,7 @@ describe('at most once: the trigger POST accepted, its answer lost', () => {
       job: 'params-started',
       kind: 'acceptThenDrop',
       parameters: { N: 'e-extra', EXTRA: 'dropped-by-jenkins' },
+      allowUndefinedParameters: true,
       blocked: false,
       recovered: 'build',
     });
