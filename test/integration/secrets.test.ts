@@ -68,7 +68,7 @@ describe('secrets stay out of history, logs and server files', () => {
     const runs: Array<StepOptionsInput & { parameters: Record<string, string> }> = [
       { ...common, parameters: { DB_PASSWORD: SECRETS.parameter, X: 'credentials' }, token: { credentials: 'job-token' } },
       { ...common, parameters: { DB_PASSWORD: SECRETS.parameter, X: 'token' }, token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'TokenAuth' as const, userName: 'ci', apiTokenEnv: 'RT_SECRET_API_TOKEN' } },
-      { ...common, parameters: { DB_PASSWORD: 'another', X: 'bearer', NOTE: SECRETS.parameter }, secretParameters: ['NOTE'], token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'BearerTokenAuth' as const, tokenFile: bearerFile } },
+      { ...common, parameters: { DB_PASSWORD: 'another', X: 'bearer', NOTE: SECRETS.parameter }, secretParameters: ['NOTE'], allowUndefinedParameters: true, token: { env: 'RT_SECRET_JOB_TOKEN' }, auth: { type: 'BearerTokenAuth' as const, tokenFile: bearerFile } },
     ];
     for (const options of runs) {
       const handle = await h.start(options);
