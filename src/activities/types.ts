@@ -1,6 +1,7 @@
 import type { TriggerInput } from '../options/trigger-input.js';
 import type { Target } from '../options/resolve.js';
 import type { RemoteResult } from '../options/step-options.js';
+import type { RemoteJobRequest } from '../options/remote-job-options.js';
 
 /** Shapes exchanged between the workflow and its activities (all end up in history: no secrets, no log text). */
 export interface JobFacts {
@@ -68,6 +69,8 @@ export const FailureTypes = {
   WorkerMisconfigured: 'WorkerMisconfigured',
   /** The workflow input does not pass the TriggerInput schema. */
   InvalidInput: 'InvalidInput',
+  /** Options given to a workflow-side trigger (remote-trigger/workflow, a stage file) are invalid. */
+  InvalidOptions: 'InvalidOptions',
   ArtifactNotFound: 'ArtifactNotFound',
   ArtifactNotJson: 'ArtifactNotJson',
   RemoteBuildFailed: 'RemoteBuildFailed',
@@ -82,4 +85,6 @@ export interface RemoteTriggerActivities {
   watchBuild(input: TriggerInput, build: BuildRef): Promise<Finished>;
   abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
   readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
+  /** The TriggerInput of a `remoteJob` child, resolved from this worker's configuration. */
+  resolveTriggerOptions(req: RemoteJobRequest): Promise<TriggerInput>;
 }
