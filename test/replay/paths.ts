@@ -22,7 +22,28 @@ const whenRunning: Drive = async (handle, _h, eventually) => {
   await eventually(async () => (await handle.state()).status === 'RUNNING', 'RUNNING');
 };
 
-export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prepare?: (h: Harness) => Promise<void>; drive?: Drive }> = [
+/**
+ * A path through a workflow. `options` start a `remoteTrigger` (h.start); `start` starts any other
+ * workflow type (its workflow id is the golden file's `golden-<name>`).
+ */
+export interface GoldenPath {
+  name: string;
+  options?: StepOptionsInput;
+  start?: (h: Harness, workflowId: string) => Promise<void>;
+  prepare?: (h: Harness) => Promise<void>;
+  drive?: Drive;
+}
+
+/** Starts a `remoteJob` (a trigger from step options, resolved by the worker). */
+const remoteJob = (options: StepOptionsInput) => async (h: Harness, workflowId: string) => {
+  await h.client.workflow.start('remoteJob', {
+    taskQueue: h.taskQueue,
+    workflowId,
+    args: [{ triggerId: workflowId, options: { remoteJenkinsUrl: h.emulator.url, pollInterval: 1, ...options } }],
+  });
+};
+
+export const GOLDEN_PATHS: GoldenPath[] = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
   { name: 'remote-failure', options: { job: 'fails' } },
@@ -67,4 +88,36 @@ export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prep
     },
   },
   { name: 'timeout', options: { job: 'long', parameters: { P: 'timeout' }, timeout: 3, abortTriggeredJob: true } },
+  // remoteJob: the child workflow of remote-trigger/workflow and stage files.
+  { name: 'remote-job-success', start: remoteJob({ job: 'ok', parameters: { P: 'job' }, enhancedLogging: true }) },
+  { name: 'remote-job-remote-failure', start: remoteJob({ job: 'fails' }) },
+  { name: 'remote-job-local-file', start: remoteJob({ job: 'plain', parameterFile: 'params.txt' }) },
+  {
+    name: 'remote-job-abort-running-signal',
+    start: remoteJob({ job: 'long', parameters: { P: 'job-signal' } }),
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await handle.requestAbort('golden: signal');
+    },
+  },
+  {
+    name: 'remote-job-cancel-abort-triggered-job',
+    start: remoteJob({ job: 'long', parameters: { P: 'job-cancel' }, abortTriggeredJob: true }),
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await h.client.workflow.getHandle(handle.workflowId).cancel();
+    },
+  },
+  {
+    // A batch of allRemoteJobs: three children, two at a time, one of them failing.
+    name: 'remote-job-batch',
+    start: async (h, workflowId) => {
+      const spec = (job: string, n: string) => ({ id: `${workflowId}/${n}`, options: { job, remoteJenkinsUrl: h.emulator.url, pollInterval: 1 } });
+      await h.client.workflow.start('remoteJobBatch', {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [{ specs: [spec('plain', '0'), spec('fails', '1'), spec('plain', '2')], concurrency: 2, failFast: false }],
+      });
+    },
+  },
 ];
