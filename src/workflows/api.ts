@@ -165,7 +165,8 @@ export async function allRemoteJobs(list: RemoteJobSpec[], opts: AllRemoteJobsOp
   const outcomes = await settleRemoteJobs(list, opts);
   const failed = outcomes.filter(failedOutcome);
   if (failed.length > 0) {
-    const first = failed[0]!;
+    // The cause, not the triggers a fail-fast cancelled because of it.
+    const first = failed.find((o) => o.error?.type !== 'Cancelled') ?? failed[0]!;
     const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : 'RemoteJobsFailed';
     const message = `${failed.length} of ${list.length} remote jobs did not pass; first: ${first.id}: ${first.error?.message ?? `result ${first.result}`}`;
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [outcomes] });

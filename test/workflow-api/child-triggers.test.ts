@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { RemoteJobHandle } from '../../src/handle.js';
 import { TRIGGER_WORKER_OPTIONS, createRemoteTriggerActivities } from '../../src/worker-api.js';
 import { stateQuery } from '../../src/workflows/messages.js';
 import type { TriggerState } from '../../src/workflows/state.js';
 import { Harness, eventually } from '../helpers/harness.js';
+import { orchestrationBundle } from './helpers.js';
 
 /**
  * remote-trigger/workflow against the dev server and the emulator: a user's workflow
@@ -17,7 +16,6 @@ import { Harness, eventually } from '../helpers/harness.js';
  * - "separate worker": the user's worker runs only its workflows; the children go to the task
  *   queue of a remote-trigger worker (the harness' worker).
  */
-const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'workflows', 'orchestration.ts');
 
 describe('workflow-side triggers (child workflows)', () => {
   let h: Harness;
@@ -40,7 +38,7 @@ describe('workflow-side triggers (child workflows)', () => {
       // The parent workflows name the host; only the worker knows its address.
       config: (url) => ({ remoteHosts: [{ name: 'emu', url }] }),
     });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: fixture, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m) } });
+    const workflowBundle = await orchestrationBundle();
     ownQueue = `${h.taskQueue}-own`;
     userQueue = `${h.taskQueue}-user`;
     // Way 1: the user's worker runs everything, with our activities and its own configuration.
