@@ -27,6 +27,7 @@ export {
 export { remoteTrigger, readBuildArtifact } from './workflows/remote-trigger.js';
 export { remoteJob } from './workflows/remote-job.js';
 export { remoteJobBatch } from './workflows/api.js';
+export { remoteStages, stagesQuery, type StagesState, type StageTriggerState } from './workflows/stages.js';
 export { stateQuery, abortSignal, abortUpdate, WORKFLOW_TYPE, REMOTE_JOB_WORKFLOW_TYPE } from './workflows/messages.js';
 export { checkRemoteJobOptions, type RemoteJobRequest } from './options/remote-job-options.js';
 export type { StepOptionsInput as TriggerRemoteJobOptions } from './options/step-options.js';

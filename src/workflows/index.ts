@@ -2,3 +2,4 @@
 export { remoteTrigger, readBuildArtifact } from './remote-trigger.js';
 export { remoteJob } from './remote-job.js';
 export { remoteJobBatch } from './api.js';
+export { remoteStages } from './stages.js';

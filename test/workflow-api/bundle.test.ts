@@ -26,6 +26,12 @@ describe('the workflow entry point in a user bundle', () => {
     assert.match(errors.join("\n"), /node:(crypto|child_process|fs)/);
   });
 
+  test('the example release train (examples/release-train.workflow.ts) bundles', async () => {
+    const example = path.resolve(fixtures, '..', '..', '..', 'examples', 'release-train.workflow.ts');
+    const { code } = await bundleWorkflowCode({ workflowsPath: example, logger: quiet });
+    assert.match(code, /releaseTrain/);
+  });
+
   test('the sources of the workflow entry point bundle too (the orchestration fixture)', async () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: path.join(fixtures, 'orchestration.ts'), logger: quiet });
     assert.match(code, /releaseTrain/);
