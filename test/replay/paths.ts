@@ -43,6 +43,11 @@ const remoteJob = (options: StepOptionsInput) => async (h: Harness, workflowId: 
   });
 };
 
+/** Starts a `remoteStages` run of `stages` (every trigger on the emulator, polled every second). */
+const stageRun = (stages: unknown[]) => async (h: Harness, workflowId: string) => {
+  await h.client.workflow.start('remoteStages', { taskQueue: h.taskQueue, workflowId, args: [{ remoteJenkinsUrl: h.emulator.url, pollInterval: 1, stages }] });
+};
+
 export const GOLDEN_PATHS: GoldenPath[] = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
@@ -106,6 +111,34 @@ export const GOLDEN_PATHS: GoldenPath[] = [
     drive: async (handle, h, eventually) => {
       await whenRunning(handle, h, eventually);
       await h.client.workflow.getHandle(handle.workflowId).cancel();
+    },
+  },
+  // remoteStages: stage files (`remote-trigger run`).
+  {
+    name: 'stages-success',
+    start: stageRun([
+      { name: 'build', triggers: [{ id: 'a', job: 'ok', parameters: { P: 'stage-a' } }, { id: 'b', job: 'plain' }] },
+      { name: 'deploy', when: "build.b.result == 'SUCCESS'", triggers: [{ id: 'd', job: 'ok', parameters: { P: '${{ build.a.buildNumber }}' } }] },
+      { name: 'cleanup', when: 'failure()', triggers: [{ id: 'c', job: 'plain' }] },
+    ]),
+  },
+  {
+    name: 'stages-failure',
+    start: stageRun([
+      { name: 'build', failFast: true, triggers: [{ id: 'f', job: 'fails' }, { id: 'l', job: 'long', parameters: { P: 'stage-ff' }, abortTriggeredJob: true }] },
+      { name: 'deploy', triggers: [{ id: 'd', job: 'plain' }] },
+      { name: 'page', when: 'failure()', triggers: [{ id: 'p', job: 'plain' }] },
+    ]),
+  },
+  {
+    name: 'stages-abort',
+    start: stageRun([
+      { name: 'one', triggers: [{ id: 'l', job: 'long', parameters: { P: 'stage-abort' } }] },
+      { name: 'two', triggers: [{ id: 'p', job: 'plain' }] },
+    ]),
+    drive: async (handle, h, eventually) => {
+      await eventually(() => h.emulator.builds('long').some((b) => b.parameters.P === 'stage-abort' && b.building), 'the stage build to run');
+      await h.client.workflow.getHandle(handle.workflowId).signal('abort', 'golden: abort the run');
     },
   },
   {
