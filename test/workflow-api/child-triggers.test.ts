@@ -28,7 +28,7 @@ describe('workflow-side triggers (child workflows)', () => {
       scenario: {
         executors: 10,
         jobs: [
-          { name: 'build-a', parameters: [{ name: 'REV' }], build: { durationMs: 800 } },
+          { name: 'build-a', parameters: [{ name: 'REV' }], build: { durationMs: 800, artifacts: { 'out.json': '{"ok":true}' } } },
           { name: 'build-b', parameters: [{ name: 'REV' }], build: { durationMs: 800 } },
           { name: 'deploy', parameters: [{ name: 'UPSTREAM' }], build: { durationMs: 300 } },
           { name: 'long', parameters: [{ name: 'N' }], concurrentBuild: true, build: { durationMs: 300_000 } },
@@ -88,6 +88,11 @@ describe('workflow-side triggers (child workflows)', () => {
       const handle = new RemoteJobHandle(h.client, `${id}/a`);
       assert.equal(await handle.getBuildNumber(), out.a.buildNumber);
       assert.equal(await handle.getJobUrl(), `${h.emulator.url}/job/build-a`);
+      // Its input is what the worker resolved from the options (the CLI's wait and artifact read it).
+      const input = await handle.input();
+      assert.equal(input.target.hostName, 'emu');
+      assert.deepEqual(input.parameters, [['REV', 'r1']]);
+      assert.deepEqual(await handle.readJsonFileFromBuildArchive('out.json'), { ok: true });
     });
   }
 
