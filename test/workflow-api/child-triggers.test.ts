@@ -102,6 +102,9 @@ describe('workflow-side triggers (child workflows)', () => {
     const running = (child: string) =>
       eventually(async () => ((await h.client.workflow.getHandle(child).query(stateQuery)).status === 'RUNNING' ? true : null), `${child} to run`);
     await Promise.all(['x', 'y', 'z'].map((n) => running(`${id}/${n}`)));
+    // Open children count as open triggers for the local service's idle stop.
+    const { OPEN_TRIGGERS_QUERY } = await import('../../src/service.js');
+    assert.ok((await h.client.workflow.count(OPEN_TRIGGERS_QUERY)).count >= 3);
     await parent.cancel();
     await assert.rejects(parent.result(), (e: unknown) => e instanceof WorkflowFailedError && /cancel/i.test(String(e.cause?.message ?? e.message)));
     const build = (n: string) => h.emulator.builds('long').find((b) => b.parameters.N === n);
