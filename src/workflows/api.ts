@@ -89,7 +89,11 @@ export class RemoteJob {
    * `abortTriggeredJob` says. Returns the final state once the child has ended.
    */
   async abort(reason = 'aborted by the parent workflow'): Promise<TriggerState | null> {
-    await this.child.signal(abortSignal, reason);
+    try {
+      await this.child.signal(abortSignal, reason);
+    } catch {
+      // The child has ended already: its result is the answer.
+    }
     try {
       return await this.child.result();
     } catch (e) {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Harness, eventually, spawnWorkerProcess, type WorkerProcess } from '../helpers/harness.js';
-import { isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
+import { CLI_BIN, isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
 
 /**
  * `remote-trigger run stages.yaml` through the CLI against a cluster (TEMPORAL_ADDRESS) whose
@@ -110,6 +111,24 @@ stages:
     assert.equal(h.emulator.builds('build-b').filter((b) => b.parameters.REV === 'crash').length, 1);
     const a = out.stages[0]!.triggers[0]!.buildNumber;
     assert.equal(h.emulator.builds('deploy').filter((b) => b.parameters.UPSTREAM === String(a)).length, 1);
+    h.emulator.setJob({ name: 'build-a', parameters: [{ name: 'REV' }], concurrentBuild: true, build: { durationMs: 1000 } });
+  });
+
+  test('a killed CLI loses nothing: `wait` picks the run up', async () => {
+    h.emulator.setJob({ name: 'build-a', parameters: [{ name: 'REV' }], concurrentBuild: true, build: { durationMs: 4000 } });
+    const file = stagesFile('train-cli.yaml', TRAIN.replaceAll('%REV%', 'cli'));
+    const child = spawn(process.execPath, [CLI_BIN, 'run', file, '--json', '--id', 'train-cli'], { env, cwd: dir, stdio: 'ignore' });
+    await eventually(() => h.emulator.builds('build-a').some((b) => b.parameters.REV === 'cli' && b.building), 'build-a to run', 120_000);
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    const r = await cli(['wait', 'train-cli', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { result: string; stages: Array<{ state: string }> };
+    assert.equal(out.result, 'SUCCESS');
+    assert.deepEqual(out.stages.map((s) => s.state), ['passed', 'passed', 'skipped']);
+    assert.equal(h.emulator.builds('build-a').filter((b) => b.parameters.REV === 'cli').length, 1);
     h.emulator.setJob({ name: 'build-a', parameters: [{ name: 'REV' }], concurrentBuild: true, build: { durationMs: 1000 } });
   });
 
