@@ -397,6 +397,10 @@ export class Model {
 
   /** building -> false (POST_PRODUCTION); the log and the executor are released a moment later. */
   private endBuilding(build: Build): void {
+    // On a busy machine Node may run this step before the result step (timers of different
+    // durations live in different lists): a build that ends always has its result.
+    build.result ??= build.script.result ?? 'SUCCESS';
+    build.artifactsArchived = true;
     for (const step of build.steps) this.timers.cancel(step.handle);
     build.steps = [];
     build.building = false;
