@@ -26,20 +26,28 @@ try {
     args: [{ host: 'emu', taskQueue: h.taskQueue, n, concurrency, batchSize }],
   })) as Array<{ failed: boolean }>;
   const wallMs = Date.now() - started;
-  const count = async (id: string) => (await h.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0;
+  const history = async (id: string) => (await h.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const count = async (id: string) => (await history(id)).length;
+  const childrenOf = async (id: string) => (await history(id)).flatMap((e) => (e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ? [e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId] : []));
   const parent = await count('bench-fan-out');
+  const direct = await childrenOf('bench-fan-out');
+  const batchIds = direct.filter((id) => id.includes('/batch-'));
   const batches: number[] = [];
-  for (let b = 0; b * batchSize < n; b++) batches.push(await count(`bench-fan-out/batch-${b}`).catch(() => 0));
-  // A sample of triggers (every 100th) for the per-trigger figure.
+  const triggerIds: string[] = batchIds.length === 0 ? direct : [];
+  for (const b of batchIds) {
+    batches.push(await count(b));
+    triggerIds.push(...(await childrenOf(b)));
+  }
+  // A sample of ten triggers for the per-trigger figure.
   const children: number[] = [];
-  for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 10))) children.push(await count(`bench-fan-out/${i}-fan`));
+  for (let i = 0; i < triggerIds.length; i += Math.max(1, Math.floor(triggerIds.length / 10))) children.push(await count(triggerIds[i]!));
   const total = parent + batches.reduce((a, b) => a + b, 0) + children.reduce((a, b) => a + b, 0) / children.length * n;
   console.log(`\ncommand: node --import tsx bench/fan-out.ts ${n} ${concurrency} ${batchSize}`);
   console.log(`triggers: ${n}, failed: ${outcomes.filter((o) => o.failed).length}, builds: ${h.emulator.builds('fan').length}, peak builds at once: ${h.emulator.peakRunningBuilds()}, wall: ${(wallMs / 1000).toFixed(1)} s`);
   console.log('| workflow | history events |');
   console.log('|---|---|');
   console.log(`| parent (allRemoteJobs) | ${parent} |`);
-  console.log(`| each batch of ${batchSize} (max of ${batches.length}) | ${Math.max(...batches)} |`);
+  if (batches.length > 0) console.log(`| each batch of ${batchSize} (largest of ${batches.length}) | ${Math.max(...batches)} |`);
   console.log(`| each trigger (remoteJob, max of ${children.length} sampled) | ${Math.max(...children)} |`);
   console.log(`| all together (approx.) | ${Math.round(total)} |`);
 } finally {
