@@ -143,6 +143,31 @@ stages:
     assert.equal(h.emulator.builds('deploy').filter((b) => b.parameters.UPSTREAM === 'rollback').length, 1);
   });
 
+  test('failFast: a failure cancels the other triggers of its stage (their builds aborted with abortTriggeredJob)', async () => {
+    const file = stagesFile('fail-fast.yaml', `
+remoteJenkinsName: emu
+pollInterval: 1
+abortTriggeredJob: true
+stages:
+  - name: build
+    failFast: true
+    triggers:
+      - { id: slow, job: long, parameters: { N: ff } }
+      - { id: bad, job: breaks }
+  - name: after
+    triggers:
+      - { id: never, job: long, parameters: { N: ff-never } }
+`);
+    const r = await cli(['run', file, '--json', '--id', 'fail-fast']);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { error: { trigger: string }; stages: Array<{ state: string; triggers: Array<{ id: string; error: { type: string } | null }> }> };
+    assert.equal(out.error.trigger, 'bad');
+    assert.deepEqual(out.stages.map((s) => s.state), ['failed', 'skipped']);
+    assert.equal(out.stages[0]!.triggers[0]!.error?.type, 'Cancelled');
+    await eventually(() => h.emulator.builds('long').find((b) => b.parameters.N === 'ff')?.result === 'ABORTED', 'the slow build to be aborted');
+    assert.equal(h.emulator.builds('long').filter((b) => b.parameters.N === 'ff-never').length, 0);
+  });
+
   test('an invalid file: exit 2 naming the field, nothing started', async () => {
     const cases: Array<[string, string]> = [
       [TRAIN.replaceAll('%REV%', 'x').replace('job: deploy\n', 'job: deploy\n        pollInterval: often\n'), 'stages[1].triggers[0].pollInterval'],
