@@ -169,6 +169,15 @@ describe('workflow-side triggers (child workflows)', () => {
     assert.ok(unknown instanceof WorkflowFailedError);
     assert.equal((unknown.cause as { type?: string }).type, 'WorkerMisconfigured');
     assert.match(String(unknown.cause?.message), /remote host with ID 'nope'/);
+    // The worker's trust rules apply to children as to any trigger: no variable it does not allow.
+    const before = h.emulator.requests().length;
+    const refused = await h.client.workflow
+      .execute('withOptions', { taskQueue: ownQueue, workflowId: 'refused-env', args: [{ host: 'emu', options: { job: 'plain', auth: { type: 'TokenAuth', userName: 'u', apiTokenEnv: 'HOME' } } }] })
+      .then(() => null, (e: unknown) => e);
+    assert.ok(refused instanceof WorkflowFailedError);
+    assert.equal((refused.cause as { type?: string }).type, 'TargetRefused');
+    assert.match(String(refused.cause?.message), /secretEnvAllow/);
+    assert.equal(h.emulator.requests().length, before, 'nothing was sent');
   });
 
   test('a failed remote build throws a typed failure in the parent, with the state', async () => {
