@@ -1,5 +1,6 @@
 /**
  * Records the golden histories that test/replay replays: one per path through the workflow.
+ * Only paths that have no file yet are recorded: an existing golden file is never overwritten.
  * Run it after a deliberate, versioned workflow change (see docs/design.md §14, "Changing
  * workflow code safely"), never to make a failing replay test pass:
  *
@@ -18,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { requireTemporalCli } from '../test/helpers/temporal.js';
 import { Harness, eventually } from '../test/helpers/harness.js';
 import { GOLDEN_SCENARIO, GOLDEN_PATHS } from '../test/replay/paths.js';
+import { RemoteJobHandle } from '../src/handle.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'golden');
 // A webhook receiver for the paths with a completion webhook.
@@ -39,8 +41,9 @@ try {
       continue;
     }
     await p.prepare?.(h);
-    const options = p.webhook ? { ...p.options, notify: { url: `${receiverUrl}/hook`, secret: { env: 'GOLDEN_WEBHOOK_SECRET' } } } : p.options;
-    const handle = await h.start(options, `golden-${p.name}`);
+    const id = `golden-${p.name}`;
+    const options = p.webhook && p.options ? { ...p.options, notify: { url: `${receiverUrl}/hook`, secret: { env: 'GOLDEN_WEBHOOK_SECRET' } } } : p.options;
+    const handle = p.start ? (await p.start(h, id), new RemoteJobHandle(h.client, id)) : await h.start(options ?? { job: 'plain' }, id);
     await p.drive?.(handle, h, eventually);
     await h.client.workflow
       .getHandle(handle.workflowId)

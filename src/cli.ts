@@ -88,9 +88,10 @@ const commonFlags = {
 const USAGE = `usage: remote-trigger <command> [options]
 
   trigger --job NAME|URL [step options]   trigger a remote Jenkins job (blocks until it finishes by default)
-  status ID [--json]                      the state of a trigger
-  wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
-  abort ID                                cancel the queue item or stop the remote build
+  status ID [--json]                      the state of a trigger or stage run
+  wait ID [--json]                        wait for a trigger or stage run to finish (same output and exit codes as trigger)
+  abort ID                                cancel the queue item or stop the remote build (of every trigger of a stage run)
+  run STAGES.yaml [--id ID] [--json] [--no-wait]   run a stage file (stages in order, triggers in parallel)
   artifact ID PATH                        print a file archived by the remote build
   worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
@@ -112,6 +113,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'trigger':
         return await triggerCommand(rest);
+      case 'run':
+        return await (await import('./cli-run.js')).runCommand(rest);
       case 'status':
         return await statusCommand(rest);
       case 'wait':
@@ -479,6 +482,8 @@ async function statusCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const runtime = await openRuntime(await loadConfig(values.config), true, false);
   try {
+    const run = await (await import('./cli-run.js')).stagesCommand('status', runtime.client, id, values);
+    if (run !== null) return run;
     const handle = new RemoteJobHandle(runtime.client, id);
     const s = await stateOrExplain(handle, runtime);
     const progress = await handle.progress().catch(() => null);
@@ -496,6 +501,8 @@ async function waitCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const runtime = await openRuntime(await loadConfig(values.config), values.quiet, false);
   try {
+    const run = await (await import('./cli-run.js')).stagesCommand('wait', runtime.client, id, values);
+    if (run !== null) return run;
     const handle = new RemoteJobHandle(runtime.client, id);
     const logFrom = serviceLogSize(runtime);
     const enhancedLogging = await readsConsole(handle);
@@ -519,6 +526,8 @@ async function abortCommand(args: string[]): Promise<number> {
   const id = requireId(positionals);
   const runtime = await openRuntime(await loadConfig(values.config), true, false);
   try {
+    const run = await (await import('./cli-run.js')).stagesCommand('abort', runtime.client, id, values);
+    if (run !== null) return run;
     const handle = new RemoteJobHandle(runtime.client, id);
     // A trigger that has ended has nothing to abort: say so instead of "Aborted".
     const wasClosed = await handle.isClosed();

@@ -249,7 +249,16 @@ export class RemoteJobHandle {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
     if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
-    return defaultPayloadConverter.fromPayload(payload) as TriggerInput;
+    const input = defaultPayloadConverter.fromPayload(payload) as TriggerInput | { triggerId: string; options: unknown };
+    if (!('options' in input)) return input;
+    // A remoteJob (docs/design.md §3.5) starts with step options; its TriggerInput is what the
+    // worker resolved, recorded as the result of the activity resolveTriggerOptions.
+    const events = history.events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveTriggerOptions');
+    const completed = scheduled && events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
+    const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+    if (!result) throw new Error(`trigger ${this.workflowId}: the worker has not resolved its options yet`);
+    return defaultPayloadConverter.fromPayload(result) as TriggerInput;
   }
 
   private async taskQueue(): Promise<string> {

@@ -9,10 +9,10 @@ import { acquireLock } from './temporal/embedded-server.js';
 import { configIdentity, liveClients, removeServiceRecord, SERVICE_LOG, type ServiceRecord, writeServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 import { createTriggerWorker } from './worker.js';
-import { WORKFLOW_TYPE } from './workflows/messages.js';
+import { TRIGGER_WORKFLOW_TYPES } from './workflows/messages.js';
 
-/** The query that counts open triggers (what keeps the service from its idle stop). */
-export const OPEN_TRIGGERS_QUERY = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+/** The query that counts open triggers and stage runs (what keeps the service from its idle stop). */
+export const OPEN_TRIGGERS_QUERY = `(${TRIGGER_WORKFLOW_TYPES.map((t) => `WorkflowType = '${t}'`).join(' OR ')}) AND ExecutionStatus = 'Running'`;
 
 /**
  * `remote-trigger service run`: the body of the local service (started detached by

@@ -39,6 +39,15 @@ const quietBundlerLogger = {
   },
 };
 
+/** Worker settings our activities need, also for a user's own worker (remote-trigger/worker). */
+export const TRIGGER_WORKER_OPTIONS = {
+  // Long watchers hold an activity slot each for the whole build (docs/design.md §2.2).
+  maxConcurrentActivityTaskExecutions: 500,
+  // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
+  // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.
+  maxHeartbeatThrottleInterval: '2s',
+} as const satisfies Partial<WorkerOptions>;
+
 export interface TriggerWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
@@ -80,11 +89,7 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     taskQueue: o.taskQueue,
     activities,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
-    // Long watchers hold an activity slot each for the whole build (docs/design.md §2.2).
-    maxConcurrentActivityTaskExecutions: 500,
-    // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
-    // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.
-    maxHeartbeatThrottleInterval: '2s',
+    ...TRIGGER_WORKER_OPTIONS,
     ...o.workerOptions,
   });
 }

@@ -1,5 +1,6 @@
 import { abortRemote } from './abort.js';
 import { readArtifact } from './artifact.js';
+import { resolveTriggerOptions } from './resolve-options.js';
 import { type ActivityDeps, createSharedState } from './context.js';
 import { inspectJob, triggerBuild, waitUntilJobIdle } from './trigger.js';
 import type { RemoteTriggerActivities } from './types.js';
@@ -22,5 +23,6 @@ export function createActivities(deps: ActivityDeps): RemoteTriggerActivities {
     abortRemote: (input, at) => abortRemote(deps, shared, input, at),
     readArtifact: (req) => readArtifact(deps, shared, req),
     deliverWebhook: (req) => deliverWebhook(deps, req),
+    resolveTriggerOptions: (req) => resolveTriggerOptions(deps, req),
   };
 }

@@ -2,6 +2,7 @@ import type { TriggerInput } from '../options/trigger-input.js';
 import type { Target } from '../options/resolve.js';
 import type { RemoteResult } from '../options/step-options.js';
 import type { SecretRef } from '../options/auth.js';
+import type { RemoteJobRequest } from '../options/remote-job-options.js';
 
 /** Shapes exchanged between the workflow and its activities (all end up in history: no secrets, no log text). */
 export interface JobFacts {
@@ -79,6 +80,8 @@ export const FailureTypes = {
   WorkerMisconfigured: 'WorkerMisconfigured',
   /** The workflow input does not pass the TriggerInput schema. */
   InvalidInput: 'InvalidInput',
+  /** Options given to a workflow-side trigger (remote-trigger/workflow, a stage file) are invalid. */
+  InvalidOptions: 'InvalidOptions',
   ArtifactNotFound: 'ArtifactNotFound',
   ArtifactNotJson: 'ArtifactNotJson',
   RemoteBuildFailed: 'RemoteBuildFailed',
@@ -94,4 +97,6 @@ export interface RemoteTriggerActivities {
   abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
   readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
   deliverWebhook(req: WebhookDelivery): Promise<{ status: number }>;
+  /** The TriggerInput of a `remoteJob` child, resolved from this worker's configuration. */
+  resolveTriggerOptions(req: RemoteJobRequest): Promise<TriggerInput>;
 }

@@ -151,6 +151,11 @@ export class JenkinsEmulator {
     this.model.setJob(job);
   }
 
+  /** The most builds (of all jobs) that were in progress at the same moment since the start. */
+  peakRunningBuilds(): number {
+    return this.model.peakRunningBuilds;
+  }
+
   /** Builds of a job, oldest first (Jenkins lists newest first). */
   builds(jobName: string): BuildSummary[] {
     const job = this.model.jobs.get(jobName);

@@ -182,6 +182,8 @@ export class Model {
   private readonly starting = new Set<QueueItem>();
   private nextQueueId = 100;
   private pumpScheduled = false;
+  /** The most builds that were in progress at the same moment (tests of concurrency limits). */
+  peakRunningBuilds = 0;
 
   constructor(
     readonly settings: ModelSettings,
@@ -355,6 +357,9 @@ export class Model {
       const build = new Build(job, job.nextBuildNumber++, item.id, item.params, [...item.causes], item.script);
       job.builds.unshift(build);
       item.build = build;
+      let running = 0;
+      for (const j of this.jobs.values()) running += j.builds.filter((b) => b.inProgress).length;
+      this.peakRunningBuilds = Math.max(this.peakRunningBuilds, running);
       this.log(`build: ${job.fullName} #${build.number} started (queue item ${item.id})`);
       this.run(build);
     });
@@ -392,6 +397,10 @@ export class Model {
 
   /** building -> false (POST_PRODUCTION); the log and the executor are released a moment later. */
   private endBuilding(build: Build): void {
+    // On a busy machine Node may run this step before the result step (timers of different
+    // durations live in different lists): a build that ends always has its result.
+    build.result ??= build.script.result ?? 'SUCCESS';
+    build.artifactsArchived = true;
     for (const step of build.steps) this.timers.cancel(step.handle);
     build.steps = [];
     build.building = false;

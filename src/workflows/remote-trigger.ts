@@ -30,7 +30,15 @@ import type { TriggerState } from './state.js';
  * see activities/trigger.ts).
  */
 export async function remoteTrigger(rawInput: TriggerInput): Promise<TriggerState> {
-  const input = validInput(rawInput);
+  return runTrigger(validInput(rawInput));
+}
+
+/**
+ * The steps of one trigger for a validated input: the body of `remoteTrigger`, shared with
+ * `remoteJob` (docs/design.md §3.5), which resolves its input on the worker first. It registers
+ * the `state` query, `abort` signal and `abortAndWait` update.
+ */
+export async function runTrigger(input: TriggerInput): Promise<TriggerState> {
   const st = initialState(input);
   // Inputs without webhooks (all histories recorded before they existed) take the old path.
   if (!input.notify?.length) return follow(input, st);

@@ -22,16 +22,37 @@ const whenRunning: Drive = async (handle, _h, eventually) => {
   await eventually(async () => (await handle.state()).status === 'RUNNING', 'RUNNING');
 };
 
-export const GOLDEN_PATHS: Array<{
+/**
+ * A path through a workflow. `options` start a `remoteTrigger` (h.start); `start` starts any other
+ * workflow type (its workflow id is the golden file's `golden-<name>`).
+ */
+export interface GoldenPath {
   name: string;
-  options: StepOptionsInput;
+  options?: StepOptionsInput;
+  start?: (h: Harness, workflowId: string) => Promise<void>;
   prepare?: (h: Harness) => Promise<void>;
   drive?: Drive;
   /** Adds a completion webhook to a receiver the recording script runs. */
   webhook?: boolean;
   /** Record the webhook delivery workflow this trigger starts (`<id>:notify`) instead of the trigger. */
   deliveryWorkflow?: boolean;
-}> = [
+}
+
+/** Starts a `remoteJob` (a trigger from step options, resolved by the worker). */
+const remoteJob = (options: StepOptionsInput) => async (h: Harness, workflowId: string) => {
+  await h.client.workflow.start('remoteJob', {
+    taskQueue: h.taskQueue,
+    workflowId,
+    args: [{ triggerId: workflowId, options: { remoteJenkinsUrl: h.emulator.url, pollInterval: 1, ...options } }],
+  });
+};
+
+/** Starts a `remoteStages` run of `stages` (every trigger on the emulator, polled every second). */
+const stageRun = (stages: unknown[]) => async (h: Harness, workflowId: string) => {
+  await h.client.workflow.start('remoteStages', { taskQueue: h.taskQueue, workflowId, args: [{ remoteJenkinsUrl: h.emulator.url, pollInterval: 1, stages }] });
+};
+
+export const GOLDEN_PATHS: GoldenPath[] = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
   { name: 'remote-failure', options: { job: 'fails' } },
@@ -80,4 +101,64 @@ export const GOLDEN_PATHS: Array<{
   // workflow (abandoned child) and closes; the delivery workflow's own history is kept too.
   { name: 'completion-webhook', options: { job: 'fails' }, webhook: true },
   { name: 'completion-webhook-delivery', options: { job: 'plain' }, webhook: true, deliveryWorkflow: true },
+  // remoteJob: the child workflow of remote-trigger/workflow and stage files.
+  { name: 'remote-job-success', start: remoteJob({ job: 'ok', parameters: { P: 'job' }, enhancedLogging: true }) },
+  { name: 'remote-job-remote-failure', start: remoteJob({ job: 'fails' }) },
+  { name: 'remote-job-local-file', start: remoteJob({ job: 'plain', parameterFile: 'params.txt' }) },
+  {
+    name: 'remote-job-abort-running-signal',
+    start: remoteJob({ job: 'long', parameters: { P: 'job-signal' } }),
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await handle.requestAbort('golden: signal');
+    },
+  },
+  {
+    name: 'remote-job-cancel-abort-triggered-job',
+    start: remoteJob({ job: 'long', parameters: { P: 'job-cancel' }, abortTriggeredJob: true }),
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await h.client.workflow.getHandle(handle.workflowId).cancel();
+    },
+  },
+  // remoteStages: stage files (`remote-trigger run`).
+  {
+    name: 'stages-success',
+    start: stageRun([
+      { name: 'build', triggers: [{ id: 'a', job: 'ok', parameters: { P: 'stage-a' } }, { id: 'b', job: 'plain' }] },
+      { name: 'deploy', when: "build.b.result == 'SUCCESS'", triggers: [{ id: 'd', job: 'ok', parameters: { P: '${{ build.a.buildNumber }}' } }] },
+      { name: 'cleanup', when: 'failure()', triggers: [{ id: 'c', job: 'plain' }] },
+    ]),
+  },
+  {
+    name: 'stages-failure',
+    start: stageRun([
+      { name: 'build', failFast: true, triggers: [{ id: 'f', job: 'fails' }, { id: 'l', job: 'long', parameters: { P: 'stage-ff' }, abortTriggeredJob: true }] },
+      { name: 'deploy', triggers: [{ id: 'd', job: 'plain' }] },
+      { name: 'page', when: 'failure()', triggers: [{ id: 'p', job: 'plain' }] },
+    ]),
+  },
+  {
+    name: 'stages-abort',
+    start: stageRun([
+      { name: 'one', triggers: [{ id: 'l', job: 'long', parameters: { P: 'stage-abort' } }] },
+      { name: 'two', triggers: [{ id: 'p', job: 'plain' }] },
+    ]),
+    drive: async (handle, h, eventually) => {
+      await eventually(() => h.emulator.builds('long').some((b) => b.parameters.P === 'stage-abort' && b.building), 'the stage build to run');
+      await h.client.workflow.getHandle(handle.workflowId).signal('abort', 'golden: abort the run');
+    },
+  },
+  {
+    // A batch of allRemoteJobs: three children, two at a time, one of them failing.
+    name: 'remote-job-batch',
+    start: async (h, workflowId) => {
+      const spec = (job: string, n: string) => ({ id: `${workflowId}/${n}`, options: { job, remoteJenkinsUrl: h.emulator.url, pollInterval: 1 } });
+      await h.client.workflow.start('remoteJobBatch', {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [{ specs: [spec('plain', '0'), spec('fails', '1'), spec('plain', '2')], concurrency: 2, failFast: false }],
+      });
+    },
+  },
 ];

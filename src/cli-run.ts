@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { parse as parseYaml } from 'yaml';
+import { EXIT } from './cli.js';
+import { FailureTypes } from './activities/types.js';
+import { RemoteTriggerError } from './handle.js';
+import { type Config, loadConfig } from './options/config.js';
+import { OptionsError } from './options/errors.js';
+import { resolveTarget } from './options/resolve.js';
+import { StagesError, type StagesFile, checkStagesFile, placeholderValues, triggerOptions } from './options/stages.js';
+import { parseStepOptions } from './options/trigger-input.js';
+import { TriggerRuntime } from './runtime.js';
+import { temporalMode } from './temporal/connect.js';
+import { abortUpdate, STAGES_WORKFLOW_TYPE } from './workflows/messages.js';
+import { type StagesState, stagesQuery } from './workflows/stages.js';
+
+/**
+ * `remote-trigger run stages.yaml` (README "Orchestrating builds", docs/design.md §3.7): one
+ * durable `remoteStages` workflow per run. The whole file is checked before anything starts
+ * (exit 2 naming the field); exit codes and `--json` follow `trigger`. `status`, `wait` and
+ * `abort` of a run id come here too (stagesCommand).
+ */
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const QUERY_DEADLINE_MS = 10_000;
+
+export async function runCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        id: { type: 'string' },
+        json: { type: 'boolean' },
+        config: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean', short: 'v' },
+        'no-wait': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new OptionsError((e as Error).message, 'argv');
+  }
+  const { values, positionals } = parsed;
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new OptionsError('usage: remote-trigger run STAGES.yaml [--id ID] [--json] [--no-wait]', 'file');
+  if (values.id !== undefined && values.id.trim() === '') throw new OptionsError('--id must not be empty', 'id');
+  const loaded = await loadConfig(values.config);
+  const spec = await readStagesFile(file, loaded.config);
+  if (values['dry-run']) {
+    process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const id = values.id ?? `stages-${path.basename(file).replace(/\.(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-')}-${randomUUID().slice(0, 8)}`;
+  const runtime = await TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers: true, log: values.quiet ? () => {} : log });
+  try {
+    const how = await startOrAttachStages(runtime.client, runtime.taskQueue, id, spec, file);
+    if (!values.quiet) log(how === 'started' ? `Stage run ${id} started (${spec.stages.length} stages)` : `Attached to existing stage run ${id}`);
+    const state = await followStages(runtime.client, id, { quiet: values.quiet, block: !values['no-wait'] });
+    return output(state, values.json, !values['no-wait']);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** status|wait|abort of a stage run; null when `id` is not one (the trigger commands go on). */
+export async function stagesCommand(
+  command: 'status' | 'wait' | 'abort',
+  client: Client,
+  id: string,
+  values: { json?: boolean; quiet?: boolean; reason?: string },
+): Promise<number | null> {
+  let desc;
+  try {
+    desc = await client.workflow.getHandle(id).describe();
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return null;
+    throw e;
+  }
+  if (desc.type !== STAGES_WORKFLOW_TYPE) return null;
+  const closed = desc.status.name !== 'RUNNING';
+  switch (command) {
+    case 'status': {
+      const s = await stagesState(client, id);
+      if (values.json) process.stdout.write(`${JSON.stringify(jsonOfStages(s, s.status === 'FINISHED' ? exitCodeOfStages(s) : undefined))}\n`);
+      else process.stdout.write(`${describeStages(s)}\n`);
+      return EXIT.ok;
+    }
+    case 'wait':
+      return output(await followStages(client, id, { quiet: values.quiet, block: true }), values.json, true);
+    case 'abort': {
+      let s: StagesState;
+      if (closed) s = await stagesState(client, id);
+      else {
+        try {
+          s = (await client.workflow.getHandle(id).executeUpdate(abortUpdate, { args: [values.reason ?? 'aborted from the command line'], updateId: `abort-${randomUUID()}` })) as unknown as StagesState;
+        } catch (e) {
+          s = await stagesState(client, id).catch(() => {
+            throw e;
+          });
+        }
+      }
+      const aborted = !closed && s.abort !== null;
+      if (values.json) process.stdout.write(`${JSON.stringify({ ...jsonOfStages(s), aborted })}\n`);
+      else log(aborted ? `Aborted stage run ${id}\n${describeStages(s)}` : `Stage run ${id} had already ended (result ${s.result}): nothing to abort\n${describeStages(s)}`);
+      return EXIT.ok;
+    }
+  }
+}
+
+/** Reads and checks a stage file: everything is validated before anything starts. */
+export async function readStagesFile(file: string, config: Config): Promise<StagesFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new OptionsError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'file');
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new OptionsError(`${file} is neither JSON nor YAML: ${(e as Error).message.split('\n')[0]}`, 'file');
+  }
+  try {
+    const { file: spec, defaults } = checkStagesFile(data);
+    // In the embedded mode the local service resolves hosts with this same configuration: an
+    // unknown host name is a mistake to report now. (A cluster's workers have their own.)
+    if (temporalMode(config) === 'embedded') {
+      const values = placeholderValues(spec);
+      spec.stages.forEach((s, si) =>
+        s.triggers.forEach((t, ti) => {
+          const field = `stages[${si}].triggers[${ti}]`;
+          try {
+            resolveTarget(parseStepOptions(triggerOptions(defaults, t, values, field)), config);
+          } catch (e) {
+            if (e instanceof OptionsError) throw new StagesError(e.message, `${field}.${e.field}`);
+            throw e;
+          }
+        }),
+      );
+    }
+    return spec;
+  } catch (e) {
+    if (e instanceof StagesError) throw new OptionsError(`${file}: ${e.message}`, e.field);
+    throw e;
+  }
+}
+
+async function startOrAttachStages(client: Client, taskQueue: string, id: string, spec: StagesFile, file: string): Promise<'started' | 'attached'> {
+  try {
+    await client.workflow.getHandle(id).describe();
+    return 'attached';
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+  }
+  try {
+    await client.workflow.start(STAGES_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: id,
+      args: [spec],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { stagesFile: path.basename(file) },
+    });
+    return 'started';
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return 'attached';
+    throw e;
+  }
+}
+
+/** The state of a run: queried while it runs, from its result (or failure) once closed. */
+async function stagesState(client: Client, id: string): Promise<StagesState> {
+  const handle = client.workflow.getHandle(id);
+  const desc = await handle.describe();
+  if (desc.status.name === 'RUNNING') {
+    try {
+      return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stagesQuery));
+    } catch (e) {
+      throw new RemoteTriggerError(`stage run ${id} is running, but no worker answered on task queue '${desc.taskQueue}': ${(e as Error).message}`, 'NoWorker', null);
+    }
+  }
+  try {
+    return (await handle.result()) as StagesState;
+  } catch (e) {
+    const cause = e instanceof WorkflowFailedError ? e.cause : null;
+    if (cause instanceof ApplicationFailure && Array.isArray(cause.details) && cause.details[0] && typeof cause.details[0] === 'object' && 'stages' in cause.details[0]) {
+      return cause.details[0] as StagesState;
+    }
+    if (cause instanceof ApplicationFailure) throw new RemoteTriggerError(cause.message, cause.type ?? 'Error', null);
+    // Cancelled or terminated: the last state a query can still read.
+    return handle.query(stagesQuery);
+  }
+}
+
+async function followStages(client: Client, id: string, opts: { quiet?: boolean; block: boolean }): Promise<StagesState> {
+  const say = opts.quiet ? () => {} : log;
+  const shown = new Map<string, string>();
+  let waiting = false;
+  for (;;) {
+    let s: StagesState;
+    try {
+      s = await stagesState(client, id);
+    } catch (e) {
+      if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
+      // A worker died: the run waits for the next one, and so do we.
+      if (!waiting) say(`Waiting for a worker: ${e.message.split(':')[0]}`);
+      waiting = true;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    waiting = false;
+    for (const stage of s.stages) {
+      if (stage.state !== 'pending' && shown.get(stage.name) !== stage.state) {
+        shown.set(stage.name, stage.state);
+        say(`Stage ${stage.name}: ${stage.state}`);
+      }
+      for (const t of stage.triggers) {
+        const key = `${stage.name}.${t.id}`;
+        const line = t.state === 'done' ? `${t.result ?? t.status ?? '-'}${t.error ? ` (${t.error.type}: ${t.error.message})` : ''}` : t.state === 'running' ? 'started' : null;
+        if (line && shown.get(key) !== line) {
+          shown.set(key, line);
+          say(`  ${key}: ${line}${t.buildUrl ? ` ${t.buildUrl}` : ''}  [${t.workflowId}]`);
+        }
+      }
+    }
+    if (s.status === 'FINISHED' || !opts.block) return s;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function output(s: StagesState, json: boolean | undefined, blocking: boolean): number {
+  const code = blocking ? exitCodeOfStages(s) : EXIT.ok;
+  if (json) process.stdout.write(`${JSON.stringify(jsonOfStages(s, code))}\n`);
+  if (blocking) log(`Stage run ${s.runId} finished: ${s.result}${s.error ? ` (${s.error.type} in ${s.error.stage}.${s.error.trigger})` : ''}`);
+  return code;
+}
+
+/** The trigger's exit codes (README "Contract"), decided by the first failure's type. */
+export function exitCodeOfStages(s: StagesState): number {
+  if (s.status !== 'FINISHED' || s.result === 'SUCCESS') return EXIT.ok;
+  if (s.abort) return EXIT.remoteFailed;
+  switch (s.error?.type) {
+    case FailureTypes.RemoteBuildFailed:
+    case FailureTypes.QueueItemCancelled:
+    case FailureTypes.Timeout:
+      return EXIT.remoteFailed;
+    case FailureTypes.JenkinsRejected:
+      return EXIT.rejected;
+    case FailureTypes.InvalidOptions:
+      return EXIT.invalid;
+    default:
+      return EXIT.unreachable;
+  }
+}
+
+/** `--json`: the trigger's object (build fields null: a run has many builds) plus `stages`. */
+export function jsonOfStages(s: StagesState, exitCode?: number) {
+  const failing = s.error ? s.stages.find((x) => x.name === s.error!.stage)?.triggers.find((t) => t.id === s.error!.trigger) : undefined;
+  return {
+    workflowId: s.runId,
+    status: s.status,
+    result: s.result,
+    buildNumber: null,
+    buildUrl: null,
+    queueId: null,
+    jobUrl: null,
+    error: s.error ? { ...s.error, result: failing?.result ?? null } : exitCode === EXIT.remoteFailed ? { type: 'RemoteBuildFailed', message: 'the stage run was aborted', result: s.result } : null,
+    stages: s.stages.map((stage) => ({
+      name: stage.name,
+      state: stage.state,
+      triggers: stage.triggers.map((t) => ({ id: t.id, workflowId: t.workflowId, state: t.state, status: t.status, result: t.result, buildNumber: t.buildNumber, buildUrl: t.buildUrl, queueId: t.queueId, error: t.error })),
+    })),
+  };
+}
+
+function describeStages(s: StagesState): string {
+  const lines = [`stage run: ${s.runId}`, `status:    ${s.status}${s.result ? `, result ${s.result}` : ''}`];
+  for (const stage of s.stages) {
+    lines.push(`stage ${stage.name}: ${stage.state}`);
+    for (const t of stage.triggers) lines.push(`  ${t.id}: ${t.state}${t.result ? ` ${t.result}` : ''}${t.buildNumber ? ` #${t.buildNumber} ${t.buildUrl}` : ''} [${t.workflowId}]`);
+  }
+  if (s.abort) lines.push(`aborted:   ${s.abort.reason}`);
+  if (s.error) lines.push(`error:     ${s.error.type} in ${s.error.stage}.${s.error.trigger}: ${s.error.message}`);
+  return lines.join('\n');
+}
