@@ -29,7 +29,7 @@ import { FailureTypes } from './activities/types.js';
  */
 export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3, notFound: 4, rejected: 5 } as const;
 
-class UsageError extends OptionsError {}
+export class UsageError extends OptionsError {}
 
 const triggerFlags = {
   job: { type: 'string' },
@@ -88,6 +88,8 @@ const USAGE = `usage: remote-trigger <command> [options]
   status ID [--json]                      the state of a trigger
   wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
   abort ID                                cancel the queue item or stop the remote build
+  list [--job NAME] [--status S] [--result R] [--since DURATION] [--limit N] [--json]   triggers, the newest first
+  setup                                   register the search attributes on the configured Temporal (idempotent)
   artifact ID PATH                        print a file archived by the remote build
   worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
@@ -124,6 +126,10 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case 'service':
         return await serviceCommand(rest);
+      case 'list':
+        return await (await import('./cli-list.js')).listCommand(rest);
+      case 'setup':
+        return await (await import('./cli-list.js')).setupCommand(rest);
       case 'stop-server':
         return await serviceCommand(['stop', ...rest]);
       case undefined:
@@ -715,7 +721,7 @@ async function serviceStatus(dir: string, json?: boolean): Promise<number> {
 
 // ---------------------------------------------------------------- helpers
 
-async function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
+export async function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
   return TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers, log: quiet ? () => {} : log });
 }
 
@@ -771,7 +777,7 @@ async function stateOrExplain(handle: RemoteJobHandle, runtime: TriggerRuntime):
   }
 }
 
-function requireId(positionals: string[]): string {
+export function requireId(positionals: string[]): string {
   const id = positionals[0];
   if (!id) throw new UsageError('a trigger id is required', 'id');
   return id;

@@ -16,6 +16,7 @@ export { buildTriggerInput, type TriggerInput } from './options/trigger-input.js
 export { loadConfig, parseConfig, type Config } from './options/config.js';
 export { WORKFLOW_TYPE, stateQuery, abortSignal, abortUpdate } from './workflows/messages.js';
 export type { TriggerState, BuildStatus, RemoteResult } from './workflows/state.js';
+export type { TriggerFilter, TriggerSummary } from './list.js';
 
 /** Where triggers are started: a runtime (embedded default), or your own Temporal client. */
 export interface TriggerContext {
@@ -75,6 +76,12 @@ export async function getTriggerHandle(id: string, ctx: Omit<TriggerContext, 'id
   const handle = new RemoteJobHandle(client, id);
   await handle.state();
   return handle;
+}
+
+/** Triggers matching `filter` (job, status, result, since, limit), the newest first, from Temporal's visibility store. */
+export async function listTriggers(filter: import('./list.js').TriggerFilter = {}, ctx: Omit<TriggerContext, 'id'> = {}): Promise<import('./list.js').TriggerSummary[]> {
+  const { client } = await resolveContext(ctx);
+  return (await import('./list.js')).listTriggersWith(client, filter);
 }
 
 export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {

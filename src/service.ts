@@ -9,6 +9,7 @@ import { acquireLock } from './temporal/embedded-server.js';
 import { configIdentity, liveClients, removeServiceRecord, SERVICE_LOG, type ServiceRecord, writeServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 import { createTriggerWorker } from './worker.js';
+import { type OperatorServiceLike, registerSearchAttributes } from './search-attributes.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
 
 /** The query that counts open triggers (what keeps the service from its idle stop). */
@@ -32,6 +33,11 @@ export async function runLocalService(opts: { token: string; configPath: string 
   const consoleDir = config.consoleDir ?? path.join(dir, 'console');
   const identity = `remote-trigger-service-${process.pid}@${os.hostname()}`;
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  // The dev server registers the search attributes only when it creates its database: a state
+  // directory from before them gets them here, before the worker checks (docs/design.md §3.5).
+  await registerSearchAttributes(connection.operatorService as unknown as OperatorServiceLike, temporal.namespace).catch((e: Error) =>
+    log(`cannot register the search attributes: ${e.message}`),
+  );
   const worker = await createTriggerWorker({
     connection,
     namespace: temporal.namespace,

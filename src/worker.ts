@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { ConsoleStore, createActivities } from './activities/index.js';
 import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import { type Config, loadConfig } from './options/config.js';
+import { checkSearchAttributes, type OperatorServiceLike } from './search-attributes.js';
 import { resolveTemporal } from './temporal/connect.js';
 import { stateDir } from './temporal/state-dir.js';
 
@@ -58,12 +59,20 @@ export interface TriggerWorkerOptions {
   /** Overrides of how long and how often a worker lacking a host or credential retries (tests). */
   misconfigured?: { graceMs?: number; retryDelayMs?: number };
   workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * The trigger's search attributes to upsert. Default: those registered on the namespace,
+   * checked once here through the operator service (docs/design.md §3.5).
+   */
+  searchAttributes?: readonly string[];
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
 }
 
 export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Worker> {
+  const namespace = o.namespace ?? 'default';
+  const searchAttributes = o.searchAttributes ?? (await registeredSearchAttributes(o.connection, namespace));
   const activities = createActivities({
+    searchAttributes,
     config: o.config,
     env: o.env ?? process.env,
     consoleStore: new ConsoleStore(o.consoleDir),
@@ -76,7 +85,7 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
   });
   return Worker.create({
     connection: o.connection,
-    namespace: o.namespace ?? 'default',
+    namespace,
     taskQueue: o.taskQueue,
     activities,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
@@ -87,6 +96,28 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     maxHeartbeatThrottleInterval: '2s',
     ...o.workerOptions,
   });
+}
+
+/**
+ * Which of the trigger's search attributes the namespace has, with a warning for the others: a
+ * worker upserts only these, so a missing one never fails a workflow task (docs/design.md §3.5).
+ */
+export async function registeredSearchAttributes(connection: NativeConnection, namespace: string): Promise<string[]> {
+  const logger = Runtime.instance().logger;
+  try {
+    const check = await checkSearchAttributes(connection.operatorService as unknown as OperatorServiceLike, namespace);
+    const skipped = [...check.missing, ...check.wrongType.map((n) => `${n} (registered with another type)`)];
+    if (skipped.length > 0) {
+      logger.warn(
+        `search attributes not registered on namespace '${namespace}': ${skipped.join(', ')}; triggers will not set them ` +
+          '(run `remote-trigger setup`, then restart the worker)',
+      );
+    }
+    return check.present;
+  } catch (e) {
+    logger.warn(`cannot list the search attributes of namespace '${namespace}' (${(e as Error).message}); triggers will set none`);
+    return [];
+  }
 }
 
 /** `remote-trigger worker`: runs until SIGINT/SIGTERM against the configured Temporal. */

@@ -19,6 +19,8 @@ export interface ActivityDeps {
   onConsole?: (triggerId: string, text: string) => void;
   /** What this worker lets its input ask for (activities/trust.ts). Default: a shared worker's. */
   policy?: TrustPolicy;
+  /** The trigger's search attributes registered on the namespace, checked at worker start (docs/design.md §3.5). */
+  searchAttributes?: readonly string[];
 }
 
 export interface SharedState {

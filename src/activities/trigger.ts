@@ -24,6 +24,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
       hasMarkerParameter: info.parameterDefinitions.some((d) => d.name === input.target.markerParameter),
       fileParameters: namesOfType('FileParameterDefinition'),
       passwordParameters: namesOfType('PasswordParameterDefinition'),
+      searchAttributes: [...(deps.searchAttributes ?? [])],
     };
     for (const f of input.files) {
       if (!facts.fileParameters!.includes(f.name)) {

@@ -16,6 +16,11 @@ export interface JobFacts {
   fileParameters?: string[];
   /** Names of the job's password parameters: their values are masked in logs like secretParameters. */
   passwordParameters?: string[];
+  /**
+   * The trigger's search attributes the worker found registered when it started: the workflow
+   * upserts only these (docs/design.md §3.5). Absent in histories recorded before them.
+   */
+  searchAttributes?: string[];
 }
 
 export interface Triggered {

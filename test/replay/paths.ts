@@ -22,7 +22,14 @@ const whenRunning: Drive = async (handle, _h, eventually) => {
   await eventually(async () => (await handle.state()).status === 'RUNNING', 'RUNNING');
 };
 
-export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prepare?: (h: Harness) => Promise<void>; drive?: Drive }> = [
+export const GOLDEN_PATHS: Array<{
+  name: string;
+  options: StepOptionsInput;
+  prepare?: (h: Harness) => Promise<void>;
+  drive?: Drive;
+  /** Recorded on a dev server with the trigger's search attributes registered (docs/design.md §3.5). */
+  searchAttributes?: boolean;
+}> = [
   { name: 'success-console', options: { job: 'ok', parameters: { P: '1' }, enhancedLogging: true } },
   { name: 'plain-job', options: { job: 'plain' } },
   { name: 'remote-failure', options: { job: 'fails' } },
@@ -67,4 +74,6 @@ export const GOLDEN_PATHS: Array<{ name: string; options: StepOptionsInput; prep
     },
   },
   { name: 'timeout', options: { job: 'long', parameters: { P: 'timeout' }, timeout: 3, abortTriggeredJob: true } },
+  // The patched path: upserts of the search attributes as the state changes.
+  { name: 'search-attributes', options: { job: 'ok', parameters: { P: 'sa' }, enhancedLogging: true }, searchAttributes: true },
 ];
