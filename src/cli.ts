@@ -89,6 +89,7 @@ const USAGE = `usage: remote-trigger <command> [options]
   wait ID [--json]                        wait for a trigger to finish (same output and exit codes as trigger)
   abort ID                                cancel the queue item or stop the remote build
   list [--job NAME] [--status S] [--result R] [--since DURATION] [--limit N] [--json]   triggers, the newest first
+  logs ID [--follow] [--start N] [--json]  the remote console, read through a worker (no Jenkins credentials needed)
   setup                                   register the search attributes on the configured Temporal (idempotent)
   artifact ID PATH                        print a file archived by the remote build
   worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
@@ -128,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serviceCommand(rest);
       case 'list':
         return await (await import('./cli-list.js')).listCommand(rest);
+      case 'logs':
+        return await (await import('./cli-logs.js')).logsCommand(rest);
       case 'setup':
         return await (await import('./cli-list.js')).setupCommand(rest);
       case 'stop-server':

@@ -1,5 +1,6 @@
 import { abortRemote } from './abort.js';
 import { readArtifact } from './artifact.js';
+import { readConsole } from './console-read.js';
 import { type ActivityDeps, createSharedState } from './context.js';
 import { inspectJob, triggerBuild, waitUntilJobIdle } from './trigger.js';
 import type { RemoteTriggerActivities } from './types.js';
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps): RemoteTriggerActivities {
     watchBuild: (input, build) => watchBuild(deps, shared, input, build),
     abortRemote: (input, at) => abortRemote(deps, shared, input, at),
     readArtifact: (req) => readArtifact(deps, shared, req),
+    readConsole: (req) => readConsole(deps, shared, req),
   };
 }

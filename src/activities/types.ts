@@ -75,6 +75,8 @@ export const FailureTypes = {
   InvalidInput: 'InvalidInput',
   ArtifactNotFound: 'ArtifactNotFound',
   ArtifactNotJson: 'ArtifactNotJson',
+  /** The build's console is gone (the build was deleted or rotated away), or one read is too large to carry. */
+  ConsoleUnavailable: 'ConsoleUnavailable',
   RemoteBuildFailed: 'RemoteBuildFailed',
   Timeout: 'TriggerTimeout',
 } as const;
@@ -87,4 +89,24 @@ export interface RemoteTriggerActivities {
   watchBuild(input: TriggerInput, build: BuildRef): Promise<Finished>;
   abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
   readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
+  readConsole(req: ConsoleRequest): Promise<ConsoleRead>;
+}
+
+/** One read of a build's progressive console through the worker (docs/design.md §9.1). */
+export interface ConsoleRequest {
+  target: Target;
+  buildUrl: string;
+  /** Jenkins' cursor: '0', or the `next` of the previous read. */
+  start: string;
+  httpGetReadTimeoutMs: number;
+}
+
+export interface ConsoleRead {
+  /** The bytes from `start` to the log's current end, exactly as Jenkins sent them, base64 (gzip first when large). */
+  data: string;
+  encoding: 'base64' | 'gzip+base64';
+  /** X-Text-Size: pass it as the next `start`. */
+  next: string;
+  /** X-More-Data: the log may still grow. */
+  more: boolean;
 }

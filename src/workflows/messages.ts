@@ -10,3 +10,4 @@ export const abortUpdate = defineUpdate<TriggerState, [reason: string]>('abortAn
 
 export const WORKFLOW_TYPE = 'remoteTrigger';
 export const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
+export const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';
