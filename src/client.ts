@@ -6,6 +6,7 @@ import type { StepOptionsInput } from './options/step-options.js';
 import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
 import { TriggerRuntime } from './runtime.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
+import { inSpan, safeUrl } from './telemetry/tracing.js';
 import type { TriggerState } from './workflows/state.js';
 
 export { RemoteJobHandle, RemoteTriggerError } from './handle.js';
@@ -84,7 +85,21 @@ export async function listTriggers(filter: import('./list.js').TriggerFilter = {
   return (await import('./list.js')).listTriggersWith(client, filter);
 }
 
+/**
+ * Starts the trigger's workflow, or attaches to it. The start runs in a span `triggerRemoteJob`
+ * (a child of the caller's active span, else a new trace); a client with the OpenTelemetry client
+ * interceptor carries it into the workflow, its activities and every Jenkins request
+ * (docs/design.md §15).
+ */
 export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+  return inSpan('triggerRemoteJob', { 'remote_trigger.id': input.triggerId, 'remote_trigger.job': /^https?:/i.test(input.job) ? safeUrl(input.job) : input.job }, async (span) => {
+    const how = await startOrAttachNow(client, taskQueue, input);
+    span.setAttribute('remote_trigger.start', how);
+    return how;
+  });
+}
+
+async function startOrAttachNow(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
   // The SDK does not say whether USE_EXISTING started a run or found one: look first, so the
   // caller can tell the user. (A concurrent start in between is still attached by the policy.)
   try {

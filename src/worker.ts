@@ -6,6 +6,8 @@ import { ConsoleStore, createActivities } from './activities/index.js';
 import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import { type Config, loadConfig } from './options/config.js';
 import { checkSearchAttributes, type OperatorServiceLike } from './search-attributes.js';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { installTracing } from './telemetry/tracing.js';
 import { resolveTemporal } from './temporal/connect.js';
 import { stateDir } from './temporal/state-dir.js';
 
@@ -19,10 +21,16 @@ export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workfl
   return { workflowsPath: existsSync(js) ? js : path.join(here, 'workflows', 'index.ts') };
 }
 
+/** The workflow interceptors (OpenTelemetry, docs/design.md §15), bundled with the workflow code. */
+export function workflowInterceptorModules(): string[] {
+  const js = path.join(here, 'workflows', 'interceptors.js');
+  return [existsSync(js) ? js : path.join(here, 'workflows', 'interceptors.ts')];
+}
+
 /** Bundles the workflow code once (tests and benchmarks share one bundle across workers). */
 export async function bundleWorkflows(): Promise<{ code: string }> {
   const src = workflowSource();
-  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, logger: quietBundlerLogger });
+  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
   const { readFile } = await import('node:fs/promises');
   return { code: await readFile((src.workflowBundle as { codePath: string }).codePath, 'utf8') };
 }
@@ -71,6 +79,7 @@ export interface TriggerWorkerOptions {
 export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Worker> {
   const namespace = o.namespace ?? 'default';
   const searchAttributes = o.searchAttributes ?? (await registeredSearchAttributes(o.connection, namespace));
+  const tracing = installTracing('remote-trigger-worker');
   const activities = createActivities({
     searchAttributes,
     config: o.config,
@@ -94,6 +103,12 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
     // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.
     maxHeartbeatThrottleInterval: '2s',
+    // One trace from the caller through the workflow and its activities to each Jenkins request.
+    interceptors: {
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      workflowModules: workflowInterceptorModules(),
+    },
+    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
     ...o.workerOptions,
   });
 }

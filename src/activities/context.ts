@@ -9,6 +9,8 @@ import { resolveAuth } from './secrets.js';
 import { DEFAULT_TRUST_POLICY, type TrustPolicy, authorizeTarget } from './trust.js';
 import type { SecretRef } from '../options/auth.js';
 import { FailureTypes } from './types.js';
+import type { RequestObserver } from '../jenkins/http.js';
+import { tracingObserver } from '../telemetry/tracing.js';
 
 /** What the activities share on one worker: configuration, caches, limits and the console store. */
 export interface ActivityDeps {
@@ -21,6 +23,8 @@ export interface ActivityDeps {
   policy?: TrustPolicy;
   /** The trigger's search attributes registered on the namespace, checked at worker start (docs/design.md §3.5). */
   searchAttributes?: readonly string[];
+  /** Wraps each Jenkins request (tracing, metrics). Default: tracing only. */
+  requestObserver?: RequestObserver;
 }
 
 export interface SharedState {
@@ -76,6 +80,8 @@ export function jenkinsFor(target: Target, settings: ClientSettings, deps: Activ
     jobInfoCache: settings.useJobInfoCache ? shared.jobInfoCache : undefined,
     signal: ctx.cancellationSignal,
     log: (line) => ctx.log.info(line),
+    // A span per request and its W3C traceparent, always (docs/design.md §15).
+    observer: deps.requestObserver ?? tracingObserver(),
   });
 }
 
