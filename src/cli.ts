@@ -14,7 +14,8 @@ import { OptionsError } from './options/errors.js';
 import { buildTriggerInput, resolveParameterList, type TriggerInput } from './options/trigger-input.js';
 import type { StepOptionsInput } from './options/step-options.js';
 import { TriggerRuntime } from './runtime.js';
-import { installLogger } from './logging.js';
+import { installLogger, logFormat, setLogContext, writeLog, type LogFormat } from './logging.js';
+import { freePort } from './temporal/embedded-server.js';
 import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
 import { temporalMode } from './temporal/connect.js';
 import { describeConfig, ensureLocalService, configIdentity, idleMinutesFromEnv, readServiceRecord, rssOf, runningService, SERVICE_LOG, stopLocalService } from './temporal/local-service.js';
@@ -92,11 +93,13 @@ const USAGE = `usage: remote-trigger <command> [options]
   logs ID [--follow] [--start N] [--json]  the remote console, read through a worker (no Jenkins credentials needed)
   setup                                   register the search attributes on the configured Temporal (idempotent)
   artifact ID PATH                        print a file archived by the remote build
-  worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
+  worker [--metrics-port P] [--metrics-host H]   run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
   service status|start|stop|restart [--config FILE]   the local service (embedded mode: dev server + one worker)
   stop-server                             the same as \`service stop\`
+
+Every command takes --log-format text|json (json: one object per line on stderr).
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
@@ -104,10 +107,15 @@ did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or
 See README.md for every option.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  // --log-format text|json is read here, for every command (the logger is installed once).
+  const { rest, format, formatError } = takeLogFormat(args);
   const quiet = rest.includes('--quiet') || rest.includes('-q');
-  installLogger(command === 'worker' || command === 'service' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : quiet ? 'ERROR' : 'WARN');
+  // The worker's /metrics includes the SDK's runtime metrics, from Core's exporter on a local port.
+  const sdkMetricsBind = command === 'worker' && rest.some((a) => a === '--metrics-port' || a.startsWith('--metrics-port=')) ? `127.0.0.1:${await freePort()}` : undefined;
+  installLogger(command === 'worker' || command === 'service' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : quiet ? 'ERROR' : 'WARN', { format, sdkMetricsBind });
   try {
+    if (formatError) throw new UsageError(formatError, 'log-format');
     switch (command) {
       case 'trigger':
         return await triggerCommand(rest);
@@ -149,6 +157,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+function takeLogFormat(args: string[]): { rest: string[]; format: LogFormat; formatError: string | null } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--log-format') value = args[++i] ?? '';
+    else if (a.startsWith('--log-format=')) value = a.slice('--log-format='.length);
+    else rest.push(a);
+  }
+  if (value === undefined || value === 'text' || value === 'json') return { rest, format: value ?? 'text', formatError: null };
+  return { rest, format: 'text', formatError: `--log-format must be text or json (got '${value}')` };
+}
+
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals = 0) {
   try {
     const r = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
@@ -160,7 +181,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const log = (line: string) => (logFormat() === 'json' ? writeLog('INFO', line) : process.stderr.write(`${line}\n`));
 
 // ---------------------------------------------------------------- trigger
 
@@ -358,6 +379,7 @@ async function follow(
     let snap: Awaited<ReturnType<RemoteJobHandle['snapshot']>>;
     try {
       snap = await handle.snapshot();
+      setLogContext({ triggerId: snap.state.triggerId, job: snap.state.jobFullName ?? snap.state.job, build: snap.state.buildNumber });
     } catch (e) {
       if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
       if (runtime.temporal.mode === 'embedded') {
@@ -547,7 +569,8 @@ async function artifactCommand(args: string[]): Promise<number> {
 }
 
 async function workerCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' } });
+  const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' }, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } });
+  const metricsPort = intFlag(values['metrics-port'], 'metrics-port');
   if (temporalMode((await loadConfig(values.config)).config) === 'embedded') {
     // A second worker on the local dev server, with whatever configuration this directory has,
     // is exactly what the local service exists to prevent.
@@ -557,7 +580,7 @@ async function workerCommand(args: string[]): Promise<number> {
     );
   }
   const { runWorkerMain } = await import('./worker.js');
-  await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'] });
+  await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'], metricsPort, metricsHost: values['metrics-host'] });
   return EXIT.ok;
 }
 

@@ -7,6 +7,7 @@ import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
 import { TriggerRuntime } from './runtime.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
 import { inSpan, safeUrl } from './telemetry/tracing.js';
+import { setLogContext } from './log-line.js';
 import type { TriggerState } from './workflows/state.js';
 
 export { RemoteJobHandle, RemoteTriggerError } from './handle.js';
@@ -93,6 +94,7 @@ export async function listTriggers(filter: import('./list.js').TriggerFilter = {
  */
 export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
   return inSpan('triggerRemoteJob', { 'remote_trigger.id': input.triggerId, 'remote_trigger.job': /^https?:/i.test(input.job) ? safeUrl(input.job) : input.job }, async (span) => {
+    setLogContext({ triggerId: input.triggerId, traceId: span.spanContext().traceId });
     const how = await startOrAttachNow(client, taskQueue, input);
     span.setAttribute('remote_trigger.start', how);
     return how;

@@ -1,4 +1,5 @@
-import { Context, ApplicationFailure } from '@temporalio/activity';
+import { Context, ApplicationFailure, sleep } from '@temporalio/activity';
+import type { TriggerMetrics } from '../telemetry/metrics.js';
 import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
 import type { Config } from '../options/config.js';
 import type { Target } from '../options/resolve.js';
@@ -23,8 +24,10 @@ export interface ActivityDeps {
   policy?: TrustPolicy;
   /** The trigger's search attributes registered on the namespace, checked at worker start (docs/design.md §3.5). */
   searchAttributes?: readonly string[];
-  /** Wraps each Jenkins request (tracing, metrics). Default: tracing only. */
+  /** Wraps each Jenkins request (tracing, metrics). Default: tracing, and the metrics' request counter. */
   requestObserver?: RequestObserver;
+  /** The worker's metrics (README, "Metrics"). */
+  metrics?: TriggerMetrics;
 }
 
 export interface SharedState {
@@ -81,7 +84,7 @@ export function jenkinsFor(target: Target, settings: ClientSettings, deps: Activ
     signal: ctx.cancellationSignal,
     log: (line) => ctx.log.info(line),
     // A span per request and its W3C traceparent, always (docs/design.md §15).
-    observer: deps.requestObserver ?? tracingObserver(),
+    observer: deps.requestObserver ?? tracingObserver(deps.metrics?.requestObserver()),
   });
 }
 
@@ -121,6 +124,13 @@ export function keepHeartbeating(details: () => unknown): () => void {
   ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), every);
   return () => clearInterval(timer);
+}
+
+/** Sleeps until the next poll and records how late it woke against the delay asked for. */
+export async function pollSleep(deps: ActivityDeps, ms: number): Promise<void> {
+  const due = performance.now() + ms;
+  await sleep(ms);
+  deps.metrics?.pollLate(performance.now() - due);
 }
 
 /** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */
