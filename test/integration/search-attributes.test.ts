@@ -108,7 +108,12 @@ describe('search attributes not registered', () => {
     const check = await checkSearchAttributes(h.env.nativeConnection.operatorService as unknown as OperatorServiceLike, 'default');
     assert.deepEqual(check.present, []);
     const handle = await h.start({ job: 'alpha', parameters: { P: 'plain' } });
-    const s = await handle.result();
+    // An upsert of an unregistered attribute would fail the workflow task again and again: the
+    // trigger would never end. Bound the wait so that the test fails instead of hanging.
+    const s = await Promise.race([
+      handle.result(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the trigger did not finish within 60 s (a failing workflow task?)')), 60_000).unref()),
+    ]);
     assert.equal(s.result, 'SUCCESS');
     assert.deepEqual(await upserts(h, handle.workflowId), []);
   });

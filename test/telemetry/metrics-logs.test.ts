@@ -112,5 +112,10 @@ describe('worker metrics endpoint and JSON logs', () => {
     assert.ok(ours.some((o) => o.job === 'measured' && typeof o.traceId === 'string' && /^[0-9a-f]{32}$/.test(o.traceId as string)), JSON.stringify(ours));
     assert.ok(ours.some((o) => o.build === 1), JSON.stringify(ours));
     assert.doesNotMatch(stderr, new RegExp(PASSWORD));
+    // This dev server has no search attributes: the worker said so at start, and went on.
+    assert.ok(
+      objects.some((o) => o.level === 'WARN' && /search attributes not registered on namespace 'default': RemoteJob, RemoteJobUrl/.test(String(o.message))),
+      stderr,
+    );
   });
 });
