@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -41,6 +41,14 @@ class MultiProcessor implements SpanProcessor {
 /** Installs the process-wide tracer provider once (idempotent); `service` names this process in traces. */
 export function installTracing(service: string, env: NodeJS.ProcessEnv = process.env): Tracing {
   if (installed) return installed;
+  // A process that set up OpenTelemetry itself (a library user's service) keeps its own provider,
+  // propagator and exporters: our spans go there.
+  const existing = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate?.();
+  if (existing && existing.constructor.name !== 'NoopTracerProvider') {
+    const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME || service });
+    installed = { tracer: trace.getTracer('remote-trigger'), resource, spanProcessor: new MultiProcessor([]), exporting: false, flush: async () => {} };
+    return installed;
+  }
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME || service });
   const processors: SpanProcessor[] = exporting ? [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 500 })] : [];
