@@ -1,4 +1,6 @@
 import { loadConfig } from './options/config.js';
+import { resolveTemporal, temporalMode } from './temporal/connect.js';
+import { stateDir } from './temporal/state-dir.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, openRuntime, UsageError } from './cli.js';
 import { listTriggersWith, type TriggerSummary } from './list.js';
@@ -69,15 +71,20 @@ function age(ms: number): string {
  */
 export async function setupCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' }, config: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } });
-  const runtime = await openRuntime(await loadConfig(values.config), true, false);
-  try {
-    const { address, namespace } = runtime.temporal;
+  const loaded = await loadConfig(values.config);
+  if (temporalMode(loaded.config) === 'external') {
+    // Temporal Cloud: nothing to connect to for this, the attributes are added with tcld.
+    const { address, namespace } = await resolveTemporal(loaded.config, stateDir(process.env, loaded.config.stateDir));
     if (isTemporalCloud(address)) {
       const command = tcldCommand(namespace);
       if (values.json) process.stdout.write(`${JSON.stringify({ namespace, cloud: true, command, added: [], present: [], error: null })}\n`);
       else process.stdout.write(`Temporal Cloud: search attributes are added with tcld:\n${command}\n`);
       return EXIT.ok;
     }
+  }
+  const runtime = await openRuntime(loaded, true, false);
+  try {
+    const { address, namespace } = runtime.temporal;
     const r = await registerSearchAttributes(runtime.client.connection.operatorService as unknown as OperatorServiceLike, namespace);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ namespace, cloud: false, added: r.added, present: r.present, wrongType: r.wrongType, error: null })}\n`);

@@ -162,6 +162,22 @@ describe('logs, list and setup from a caller without the worker\'s disk or crede
     await running.abort('test done');
   });
 
+  test('setup for a Temporal Cloud namespace prints the tcld command and connects to nothing', async () => {
+    const r = await runCli({
+      args: ['setup', '--json'],
+      env: { ...callerEnv, TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c' },
+      cwd: callerDir,
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const out = lastJson(r.stdout);
+    assert.equal(out.cloud, true);
+    assert.match(String(out.command), /^tcld namespace search-attributes add --namespace my-ns\.a1b2c /);
+    for (const sa of ['RemoteJob=Keyword', 'RemoteJobUrl=Keyword', 'RemoteHost=Keyword', 'RemoteBuildStatus=Keyword', 'RemoteBuildResult=Keyword', 'RemoteBuildNumber=Int']) {
+      assert.ok(String(out.command).includes(`--search-attribute "${sa}"`), sa);
+    }
+  });
+
   test('setup is idempotent: everything is registered already', async () => {
     const r = await cli(['setup', '--json']);
     assert.equal(r.code, 0, r.stderr);
