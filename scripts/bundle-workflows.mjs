@@ -4,6 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 const workflowsPath = new URL('../dist/workflows/index.js', import.meta.url).pathname;
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
+// The OpenTelemetry workflow interceptors go into the bundle (docs/design.md §15).
+const workflowInterceptorModules = [new URL('../dist/workflows/interceptors.js', import.meta.url).pathname];
+const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
 await writeFile(new URL('../dist/workflow-bundle.js', import.meta.url), code);
 console.error(`workflow bundle: dist/workflow-bundle.js (${(code.length / 1e6).toFixed(2)} MB)`);

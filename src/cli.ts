@@ -14,7 +14,8 @@ import { OptionsError } from './options/errors.js';
 import { buildTriggerInput, resolveParameterList, type TriggerInput } from './options/trigger-input.js';
 import type { StepOptionsInput } from './options/step-options.js';
 import { TriggerRuntime } from './runtime.js';
-import { installLogger } from './logging.js';
+import { installLogger, logFormat, setLogContext, writeLog, type LogFormat } from './logging.js';
+import { freePort } from './temporal/embedded-server.js';
 import { HOW_TO_GET_TEMPORAL } from './temporal/cli-path.js';
 import { temporalMode } from './temporal/connect.js';
 import { describeConfig, ensureLocalService, configIdentity, idleMinutesFromEnv, readServiceRecord, rssOf, runningService, SERVICE_LOG, stopLocalService } from './temporal/local-service.js';
@@ -29,7 +30,7 @@ import { FailureTypes } from './activities/types.js';
  */
 export const EXIT = { ok: 0, remoteFailed: 1, invalid: 2, unreachable: 3, notFound: 4, rejected: 5 } as const;
 
-class UsageError extends OptionsError {}
+export class UsageError extends OptionsError {}
 
 const triggerFlags = {
   job: { type: 'string' },
@@ -92,13 +93,18 @@ const USAGE = `usage: remote-trigger <command> [options]
   wait ID [--json]                        wait for a trigger or stage run to finish (same output and exit codes as trigger)
   abort ID                                cancel the queue item or stop the remote build (of every trigger of a stage run)
   run STAGES.yaml [--id ID] [--json] [--no-wait]   run a stage file (stages in order, triggers in parallel)
+  list [--job NAME] [--status S] [--result R] [--since DURATION] [--limit N] [--json]   triggers, the newest first
+  logs ID [--follow] [--start N] [--json]  the remote console, read through a worker (no Jenkins credentials needed)
+  setup                                   register the search attributes on the configured Temporal (idempotent)
   artifact ID PATH                        print a file archived by the remote build
-  worker                                  run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
+  worker [--metrics-port P] [--metrics-host H]   run a worker against the configured Temporal cluster (TEMPORAL_ADDRESS …)
   emulator [--port P] [--scenario FILE] [--public-url URL]   run the Jenkins emulator
   demo                                    trigger the emulator's demo job on the embedded defaults
   service status|start|stop|restart [--config FILE]   the local service (embedded mode: dev server + one worker)
   stop-server                             the same as \`service stop\`
   serve [--port P] [--host H] [--no-auth] the trigger HTTP API (README "HTTP API")
+
+Every command takes --log-format text|json (json: one object per line on stderr).
 
 Exit codes: 0 passed (or accepted when not blocking, or --should-not-fail-build), 1 the remote build
 did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or Temporal unreachable,
@@ -106,10 +112,15 @@ did not pass, 2 invalid options or configuration (nothing started), 3 Jenkins or
 See README.md for every option.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  // --log-format text|json is read here, for every command (the logger is installed once).
+  const { rest, format, formatError } = takeLogFormat(args);
   const quiet = rest.includes('--quiet') || rest.includes('-q');
-  installLogger(command === 'worker' || command === 'service' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : quiet ? 'ERROR' : 'WARN');
+  // The worker's /metrics includes the SDK's runtime metrics, from Core's exporter on a local port.
+  const sdkMetricsBind = command === 'worker' && rest.some((a) => a === '--metrics-port' || a.startsWith('--metrics-port=')) ? `127.0.0.1:${await freePort()}` : undefined;
+  installLogger(command === 'worker' || command === 'service' || rest.includes('--verbose') || rest.includes('-v') ? 'INFO' : quiet ? 'ERROR' : 'WARN', { format, sdkMetricsBind });
   try {
+    if (formatError) throw new UsageError(formatError, 'log-format');
     switch (command) {
       case 'trigger':
         return await triggerCommand(rest);
@@ -131,6 +142,12 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case 'service':
         return await serviceCommand(rest);
+      case 'list':
+        return await (await import('./cli-list.js')).listCommand(rest);
+      case 'logs':
+        return await (await import('./cli-logs.js')).logsCommand(rest);
+      case 'setup':
+        return await (await import('./cli-list.js')).setupCommand(rest);
       case 'stop-server':
         return await serviceCommand(['stop', ...rest]);
       case 'serve':
@@ -149,6 +166,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+function takeLogFormat(args: string[]): { rest: string[]; format: LogFormat; formatError: string | null } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--log-format') value = args[++i] ?? '';
+    else if (a.startsWith('--log-format=')) value = a.slice('--log-format='.length);
+    else rest.push(a);
+  }
+  if (value === undefined || value === 'text' || value === 'json') return { rest, format: value ?? 'text', formatError: null };
+  return { rest, format: 'text', formatError: `--log-format must be text or json (got '${value}')` };
+}
+
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals = 0) {
   try {
     const r = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
@@ -160,7 +190,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const log = (line: string) => (logFormat() === 'json' ? writeLog('INFO', line) : process.stderr.write(`${line}\n`));
 
 // ---------------------------------------------------------------- trigger
 
@@ -370,6 +400,7 @@ async function follow(
     let snap: Awaited<ReturnType<RemoteJobHandle['snapshot']>>;
     try {
       snap = await handle.snapshot();
+      setLogContext({ triggerId: snap.state.triggerId, job: snap.state.jobFullName ?? snap.state.job, build: snap.state.buildNumber });
     } catch (e) {
       if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
       if (runtime.temporal.mode === 'embedded') {
@@ -565,7 +596,8 @@ async function artifactCommand(args: string[]): Promise<number> {
 }
 
 async function workerCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' } });
+  const { values } = parse(args, { config: { type: 'string' }, 'no-console-echo': { type: 'boolean' }, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } });
+  const metricsPort = intFlag(values['metrics-port'], 'metrics-port');
   if (temporalMode((await loadConfig(values.config)).config) === 'embedded') {
     // A second worker on the local dev server, with whatever configuration this directory has,
     // is exactly what the local service exists to prevent.
@@ -575,7 +607,7 @@ async function workerCommand(args: string[]): Promise<number> {
     );
   }
   const { runWorkerMain } = await import('./worker.js');
-  await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'] });
+  await runWorkerMain({ configPath: values.config, echoConsole: !values['no-console-echo'], metricsPort, metricsHost: values['metrics-host'] });
   return EXIT.ok;
 }
 
@@ -742,7 +774,7 @@ async function serviceStatus(dir: string, json?: boolean): Promise<number> {
 
 // ---------------------------------------------------------------- helpers
 
-async function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
+export async function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
   return TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers, log: quiet ? () => {} : log });
 }
 
@@ -798,7 +830,7 @@ async function stateOrExplain(handle: RemoteJobHandle, runtime: TriggerRuntime):
   }
 }
 
-function requireId(positionals: string[]): string {
+export function requireId(positionals: string[]): string {
   const id = positionals[0];
   if (!id) throw new UsageError('a trigger id is required', 'id');
   return id;

@@ -6,6 +6,8 @@ import type { StepOptionsInput } from './options/step-options.js';
 import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
 import { TriggerRuntime } from './runtime.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
+import { inSpan, safeUrl } from './telemetry/tracing.js';
+import { setLogContext } from './log-line.js';
 import type { TriggerState } from './workflows/state.js';
 
 export { RemoteJobHandle, RemoteTriggerError } from './handle.js';
@@ -16,6 +18,7 @@ export { buildTriggerInput, type TriggerInput } from './options/trigger-input.js
 export { loadConfig, parseConfig, type Config } from './options/config.js';
 export { WORKFLOW_TYPE, stateQuery, abortSignal, abortUpdate } from './workflows/messages.js';
 export type { TriggerState, BuildStatus, RemoteResult } from './workflows/state.js';
+export type { TriggerFilter, TriggerSummary } from './list.js';
 
 /** Where triggers are started: a runtime (embedded default), or your own Temporal client. */
 export interface TriggerContext {
@@ -77,7 +80,28 @@ export async function getTriggerHandle(id: string, ctx: Omit<TriggerContext, 'id
   return handle;
 }
 
+/** Triggers matching `filter` (job, status, result, since, limit), the newest first, from Temporal's visibility store. */
+export async function listTriggers(filter: import('./list.js').TriggerFilter = {}, ctx: Omit<TriggerContext, 'id'> = {}): Promise<import('./list.js').TriggerSummary[]> {
+  const { client } = await resolveContext(ctx);
+  return (await import('./list.js')).listTriggersWith(client, filter);
+}
+
+/**
+ * Starts the trigger's workflow, or attaches to it. The start runs in a span `triggerRemoteJob`
+ * (a child of the caller's active span, else a new trace); a client with the OpenTelemetry client
+ * interceptor carries it into the workflow, its activities and every Jenkins request
+ * (docs/design.md §15).
+ */
 export async function startOrAttach(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+  return inSpan('triggerRemoteJob', { 'remote_trigger.id': input.triggerId, 'remote_trigger.job': /^https?:/i.test(input.job) ? safeUrl(input.job) : input.job }, async (span) => {
+    setLogContext({ triggerId: input.triggerId, traceId: span.spanContext().traceId });
+    const how = await startOrAttachNow(client, taskQueue, input);
+    span.setAttribute('remote_trigger.start', how);
+    return how;
+  });
+}
+
+async function startOrAttachNow(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
   // The SDK does not say whether USE_EXISTING started a run or found one: look first, so the
   // caller can tell the user. (A concurrent start in between is still attached by the policy.)
   try {

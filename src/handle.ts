@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { FailureTypes } from './activities/types.js';
 import type { TriggerInput } from './options/trigger-input.js';
-import { abortSignal, abortUpdate, stateQuery } from './workflows/messages.js';
+import { abortSignal, abortUpdate, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
+import type { ConsoleRead } from './activities/types.js';
 import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
 
 const QUERY_DEADLINE_MS = 10_000;
@@ -209,6 +211,36 @@ export class RemoteJobHandle {
     }
   }
 
+  /**
+   * Reads the remote console from `start` (0, or the `next` of the previous call) to its current
+   * end, through a worker: the caller needs no Jenkins credentials and no access to the worker's
+   * disk, and it works after the trigger finished, for as long as Jenkins keeps the build
+   * (docs/design.md §9.1). Passing `next` back loses and repeats no byte.
+   */
+  async console(opts: { start?: string | number } = {}): Promise<TriggerConsole> {
+    const start = String(opts.start ?? 0);
+    const { state: s, closed } = await this.snapshot();
+    const over = closed || s.status === 'FINISHED';
+    if (!s.buildUrl) {
+      if (over) throw new RemoteTriggerError(`The trigger ended without a build (${describeState(s)}): no console to read`, 'NoBuild', s);
+      return { bytes: new Uint8Array(0), text: '', next: start, more: true, buildUrl: null, done: false };
+    }
+    const input = await this.input();
+    let out: ConsoleRead;
+    try {
+      out = (await this.client.workflow.execute(CONSOLE_WORKFLOW_TYPE, {
+        taskQueue: await this.taskQueue(),
+        workflowId: `${this.workflowId}/console/${randomUUID()}`,
+        args: [{ target: input.target, buildUrl: s.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
+      })) as ConsoleRead;
+    } catch (e) {
+      throw toTriggerError(e, s);
+    }
+    const raw = Buffer.from(out.data, 'base64');
+    const bytes = out.encoding === 'gzip+base64' ? gunzipSync(raw) : raw;
+    return { bytes: new Uint8Array(bytes), text: bytes.toString('utf8'), next: out.next, more: out.more, buildUrl: s.buildUrl, done: over && !out.more };
+  }
+
   /** The log of the last handle calls, cleared on read (docs/plugin-compat.md §12). */
   lastLog(): string {
     const text = this.logBuffer.join('\n').trim();
@@ -243,14 +275,20 @@ export class RemoteJobHandle {
     return desc.status.name !== 'RUNNING';
   }
 
+  private inputCache: TriggerInput | null = null;
+
   /** The trigger's workflow input (options as validated; references, never secrets). */
   async input(): Promise<TriggerInput> {
+    if (this.inputCache) return this.inputCache;
     const history = await this.client.workflow.getHandle(this.workflowId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
     if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
     const input = defaultPayloadConverter.fromPayload(payload) as TriggerInput | { triggerId: string; options: unknown };
-    if (!('options' in input)) return input;
+    if (!('options' in input)) {
+      this.inputCache = input;
+      return input;
+    }
     // A remoteJob (docs/design.md §3.5) starts with step options; its TriggerInput is what the
     // worker resolved, recorded as the result of the activity resolveTriggerOptions.
     const events = history.events ?? [];
@@ -258,12 +296,29 @@ export class RemoteJobHandle {
     const completed = scheduled && events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
     const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
     if (!result) throw new Error(`trigger ${this.workflowId}: the worker has not resolved its options yet`);
-    return defaultPayloadConverter.fromPayload(result) as TriggerInput;
+    this.inputCache = defaultPayloadConverter.fromPayload(result) as TriggerInput;
+    return this.inputCache;
   }
 
   private async taskQueue(): Promise<string> {
     return (await this.client.workflow.getHandle(this.workflowId).describe()).taskQueue;
   }
+}
+
+/** One read of the remote console (RemoteJobHandle.console). */
+export interface TriggerConsole {
+  /** The bytes exactly as Jenkins sent them. */
+  bytes: Uint8Array;
+  /** The bytes as UTF-8 (a character split across two reads is broken here; join `bytes` to avoid that). */
+  text: string;
+  /** Pass as `start` of the next call. */
+  next: string;
+  /** Jenkins' X-More-Data: the log may still grow. */
+  more: boolean;
+  /** Null while the trigger has no build yet. */
+  buildUrl: string | null;
+  /** The trigger is over and Jenkins says the log is complete: nothing more will come. */
+  done: boolean;
 }
 
 /** The pending activity of a running trigger and its last heartbeat details. */

@@ -1,3 +1,5 @@
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { currentTracing, installTracing } from './telemetry/tracing.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,12 +95,15 @@ export class TriggerRuntime {
       releaseLease();
       throw e;
     }
-    const client = new Client({ connection, namespace: temporal.namespace });
+    // The caller's trace goes with the start into the workflow's headers (docs/design.md §15).
+    installTracing('remote-trigger');
+    const client = new Client({ connection, namespace: temporal.namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
     const consoleDir = service?.consoleDir ?? config.consoleDir ?? path.join(dir, 'console');
     return new TriggerRuntime(client, config, temporal, dir, consoleDir, service, connection, releaseLease);
   }
 
   async close(): Promise<void> {
+    await currentTracing()?.flush().catch(() => undefined);
     this.releaseLease();
     await this.connection.close();
     await this.temporal.teardown?.();

@@ -10,6 +10,7 @@ import { configIdentity, liveClients, removeServiceRecord, SERVICE_LOG, type Ser
 import { stateDir } from './temporal/state-dir.js';
 import { createTriggerWorker } from './worker.js';
 import { TRIGGER_WORKFLOW_TYPES } from './workflows/messages.js';
+import { type OperatorServiceLike, registerSearchAttributes } from './search-attributes.js';
 
 /** The query that counts open triggers and stage runs (what keeps the service from its idle stop). */
 export const OPEN_TRIGGERS_QUERY = `(${TRIGGER_WORKFLOW_TYPES.map((t) => `WorkflowType = '${t}'`).join(' OR ')}) AND ExecutionStatus = 'Running'`;
@@ -32,6 +33,11 @@ export async function runLocalService(opts: { token: string; configPath: string 
   const consoleDir = config.consoleDir ?? path.join(dir, 'console');
   const identity = `remote-trigger-service-${process.pid}@${os.hostname()}`;
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  // The dev server registers the search attributes only when it creates its database: a state
+  // directory from before them gets them here, before the worker checks (docs/design.md §3.8).
+  await registerSearchAttributes(connection.operatorService as unknown as OperatorServiceLike, temporal.namespace).catch((e: Error) =>
+    log(`cannot register the search attributes: ${e.message}`),
+  );
   const worker = await createTriggerWorker({
     connection,
     namespace: temporal.namespace,

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { ConsoleStore, createActivities } from './activities/index.js';
 import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import { type Config, loadConfig } from './options/config.js';
+import { checkSearchAttributes, type OperatorServiceLike } from './search-attributes.js';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { installTracing, safeUrl } from './telemetry/tracing.js';
+import { logFormat, sdkMetricsUrl, writeLog } from './logging.js';
+import { TriggerMetrics } from './telemetry/metrics.js';
 import { resolveTemporal } from './temporal/connect.js';
 import { stateDir } from './temporal/state-dir.js';
 
@@ -18,10 +23,16 @@ export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workfl
   return { workflowsPath: existsSync(js) ? js : path.join(here, 'workflows', 'index.ts') };
 }
 
+/** The workflow interceptors (OpenTelemetry, docs/design.md §15), bundled with the workflow code. */
+export function workflowInterceptorModules(): string[] {
+  const js = path.join(here, 'workflows', 'interceptors.js');
+  return [existsSync(js) ? js : path.join(here, 'workflows', 'interceptors.ts')];
+}
+
 /** Bundles the workflow code once (tests and benchmarks share one bundle across workers). */
 export async function bundleWorkflows(): Promise<{ code: string }> {
   const src = workflowSource();
-  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, logger: quietBundlerLogger });
+  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
   const { readFile } = await import('node:fs/promises');
   return { code: await readFile((src.workflowBundle as { codePath: string }).codePath, 'utf8') };
 }
@@ -67,12 +78,25 @@ export interface TriggerWorkerOptions {
   /** Overrides of how long and how often a worker lacking a host or credential retries (tests). */
   misconfigured?: { graceMs?: number; retryDelayMs?: number };
   workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * The trigger's search attributes to upsert. Default: those registered on the namespace,
+   * checked once here through the operator service (docs/design.md §3.8).
+   */
+  searchAttributes?: readonly string[];
+  /** Where the worker counts triggers, Jenkins requests, poll lateness and waiting triggers (README, "Metrics"). */
+  metrics?: TriggerMetrics;
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
 }
 
 export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Worker> {
+  const namespace = o.namespace ?? 'default';
+  const searchAttributes = o.searchAttributes ?? (await registeredSearchAttributes(o.connection, namespace));
+  const tracing = installTracing('remote-trigger-worker');
+  const metrics = o.metrics ?? new TriggerMetrics();
   const activities = createActivities({
+    searchAttributes,
+    metrics,
     config: o.config,
     env: o.env ?? process.env,
     consoleStore: new ConsoleStore(o.consoleDir),
@@ -85,32 +109,105 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
   });
   return Worker.create({
     connection: o.connection,
-    namespace: o.namespace ?? 'default',
+    namespace,
     taskQueue: o.taskQueue,
     activities,
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
     ...TRIGGER_WORKER_OPTIONS,
+    // One trace from the caller through the workflow and its activities to each Jenkins request.
+    interceptors: {
+      activity: [
+        (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+        logAttributes,
+      ],
+      workflowModules: workflowInterceptorModules(),
+    },
+    sinks: {
+      exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource),
+      remoteTriggerMetrics: {
+        started: { fn: () => metrics.triggerStarted() },
+        ended: { fn: (_info, result: string) => metrics.triggerEnded(result) },
+      },
+    },
     ...o.workerOptions,
   });
 }
 
+/**
+ * Adds the trigger's job and build to the activity's log lines (`--log-format json`), read from
+ * the activity's arguments: a TriggerInput (job) and a BuildRef (build), or an artifact or
+ * console request (build URL). Names and numbers only, never a secret.
+ */
+const logAttributes: ActivityInterceptorsFactory = () => {
+  const fields: { job?: string; build?: number } = {};
+  return {
+    inbound: {
+      execute(input, next) {
+        const [first, second] = input.args as Array<Record<string, unknown> | undefined>;
+        if (typeof first?.job === 'string') fields.job = /^https?:/i.test(first.job) ? safeUrl(first.job) : first.job;
+        const target = first?.target as { jobUrl?: string } | undefined;
+        if (!fields.job && typeof target?.jobUrl === 'string') fields.job = safeUrl(target.jobUrl);
+        const build = (second as { buildNumber?: unknown } | undefined)?.buildNumber ?? (second?.build as { buildNumber?: unknown } | undefined)?.buildNumber;
+        if (typeof build === 'number') fields.build = build;
+        return next(input);
+      },
+    },
+    outbound: {
+      getLogAttributes(input, next) {
+        return next({ ...input, ...fields });
+      },
+    },
+  };
+};
+
+/**
+ * Which of the trigger's search attributes the namespace has, with a warning for the others: a
+ * worker upserts only these, so a missing one never fails a workflow task (docs/design.md §3.8).
+ */
+export async function registeredSearchAttributes(connection: NativeConnection, namespace: string): Promise<string[]> {
+  const logger = Runtime.instance().logger;
+  try {
+    const check = await checkSearchAttributes(connection.operatorService as unknown as OperatorServiceLike, namespace);
+    const skipped = [...check.missing, ...check.wrongType.map((n) => `${n} (registered with another type)`)];
+    if (skipped.length > 0) {
+      logger.warn(
+        `search attributes not registered on namespace '${namespace}': ${skipped.join(', ')}; triggers will not set them ` +
+          '(run `remote-trigger setup`, then restart the worker)',
+      );
+    }
+    return check.present;
+  } catch (e) {
+    logger.warn(`cannot list the search attributes of namespace '${namespace}' (${(e as Error).message}); triggers will set none`);
+    return [];
+  }
+}
+
 /** `remote-trigger worker`: runs until SIGINT/SIGTERM against the configured Temporal. */
-export async function runWorkerMain(opts: { configPath?: string; echoConsole?: boolean } = {}): Promise<void> {
+export async function runWorkerMain(opts: { configPath?: string; echoConsole?: boolean; metricsPort?: number; metricsHost?: string } = {}): Promise<void> {
   const { config } = await loadConfig(opts.configPath);
   const dir = stateDir(process.env, config.stateDir);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => writeLog('INFO', line);
   const temporal = await resolveTemporal(config, dir, log);
   const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  const metrics = new TriggerMetrics();
   const worker = await createTriggerWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     config,
+    metrics,
     consoleDir: config.consoleDir ?? path.join(dir, 'console'),
     onConsole: opts.echoConsole === false ? undefined : (id, text) => echoConsole(id, text),
   });
+  let server: import('node:http').Server | null = null;
+  if (opts.metricsPort !== undefined) {
+    const { serveMetrics, boundPort } = await import('./telemetry/metrics.js');
+    server = await serveMetrics(metrics, opts.metricsPort, opts.metricsHost ?? '127.0.0.1', sdkMetricsUrl());
+    log(`remote-trigger worker: metrics on http://${opts.metricsHost ?? '127.0.0.1'}:${boundPort(server)}/metrics`);
+  }
   log(`remote-trigger worker: task queue '${temporal.taskQueue}' on ${temporal.address} (${temporal.mode})`);
   await worker.run();
+  server?.close();
   await connection.close();
   await temporal.teardown?.();
 }
@@ -121,7 +218,10 @@ function echoConsole(id: string, text: string): void {
   const buffered = (partialLines.get(id) ?? '') + text;
   const lines = buffered.split('\n');
   partialLines.set(id, lines.pop() ?? '');
-  for (const line of lines) process.stdout.write(`[${id}] ${line}\n`);
+  for (const line of lines) {
+    if (logFormat() === 'json') process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', message: line, triggerId: id, console: true })}\n`);
+    else process.stdout.write(`[${id}] ${line}\n`);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,4 +1,5 @@
-import { Context, ApplicationFailure } from '@temporalio/activity';
+import { Context, ApplicationFailure, sleep } from '@temporalio/activity';
+import type { TriggerMetrics } from '../telemetry/metrics.js';
 import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
 import type { Config } from '../options/config.js';
 import type { Target } from '../options/resolve.js';
@@ -9,6 +10,8 @@ import { resolveAuth } from './secrets.js';
 import { DEFAULT_TRUST_POLICY, type TrustPolicy, authorizeTarget } from './trust.js';
 import type { SecretRef } from '../options/auth.js';
 import { FailureTypes } from './types.js';
+import type { RequestObserver } from '../jenkins/http.js';
+import { tracingObserver } from '../telemetry/tracing.js';
 
 /** What the activities share on one worker: configuration, caches, limits and the console store. */
 export interface ActivityDeps {
@@ -19,6 +22,12 @@ export interface ActivityDeps {
   onConsole?: (triggerId: string, text: string) => void;
   /** What this worker lets its input ask for (activities/trust.ts). Default: a shared worker's. */
   policy?: TrustPolicy;
+  /** The trigger's search attributes registered on the namespace, checked at worker start (docs/design.md §3.8). */
+  searchAttributes?: readonly string[];
+  /** Wraps each Jenkins request (tracing, metrics). Default: tracing, and the metrics' request counter. */
+  requestObserver?: RequestObserver;
+  /** The worker's metrics (README, "Metrics"). */
+  metrics?: TriggerMetrics;
 }
 
 export interface SharedState {
@@ -74,6 +83,8 @@ export function jenkinsFor(target: Target, settings: ClientSettings, deps: Activ
     jobInfoCache: settings.useJobInfoCache ? shared.jobInfoCache : undefined,
     signal: ctx.cancellationSignal,
     log: (line) => ctx.log.info(line),
+    // A span per request and its W3C traceparent, always (docs/design.md §15).
+    observer: deps.requestObserver ?? tracingObserver(deps.metrics?.requestObserver()),
   });
 }
 
@@ -113,6 +124,13 @@ export function keepHeartbeating(details: () => unknown): () => void {
   ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), every);
   return () => clearInterval(timer);
+}
+
+/** Sleeps until the next poll and records how late it woke against the delay asked for. */
+export async function pollSleep(deps: ActivityDeps, ms: number): Promise<void> {
+  const due = performance.now() + ms;
+  await sleep(ms);
+  deps.metrics?.pollLate(performance.now() - due);
 }
 
 /** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */

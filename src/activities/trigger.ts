@@ -1,9 +1,9 @@
-import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { JenkinsError, normaliseJobUrl, rebaseOnRoot, type JenkinsClient } from '../jenkins/index.js';
 import { describeAuth } from '../options/auth.js';
 import { formatParameters, type ParameterList } from '../options/parameters.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, pollSleep, settingsOf, toFailure } from './context.js';
 import { resolveSecret } from './secrets.js';
 import { FailureTypes, type JobFacts, type Triggered } from './types.js';
 
@@ -24,6 +24,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
       hasMarkerParameter: info.parameterDefinitions.some((d) => d.name === input.target.markerParameter),
       fileParameters: namesOfType('FileParameterDefinition'),
       passwordParameters: namesOfType('PasswordParameterDefinition'),
+      searchAttributes: [...(deps.searchAttributes ?? [])],
     };
     for (const f of input.files) {
       if (!facts.fileParameters!.includes(f.name)) {
@@ -91,7 +92,7 @@ export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, 
         if (!(e instanceof JenkinsError) || !e.retryable) throw e;
         phase = `retrying: ${e.message}`;
       }
-      await sleep(input.pollIntervalSeconds * 1000);
+      await pollSleep(deps, input.pollIntervalSeconds * 1000);
     }
   } catch (e) {
     throw toFailure(e);

@@ -18,6 +18,11 @@ export interface JobFacts {
   fileParameters?: string[];
   /** Names of the job's password parameters: their values are masked in logs like secretParameters. */
   passwordParameters?: string[];
+  /**
+   * The trigger's search attributes the worker found registered when it started: the workflow
+   * upserts only these (docs/design.md §3.8). Absent in histories recorded before them.
+   */
+  searchAttributes?: string[];
 }
 
 export interface Triggered {
@@ -84,6 +89,8 @@ export const FailureTypes = {
   InvalidOptions: 'InvalidOptions',
   ArtifactNotFound: 'ArtifactNotFound',
   ArtifactNotJson: 'ArtifactNotJson',
+  /** The build's console is gone (the build was deleted or rotated away), or one read is too large to carry. */
+  ConsoleUnavailable: 'ConsoleUnavailable',
   RemoteBuildFailed: 'RemoteBuildFailed',
   Timeout: 'TriggerTimeout',
 } as const;
@@ -99,4 +106,24 @@ export interface RemoteTriggerActivities {
   deliverWebhook(req: WebhookDelivery): Promise<{ status: number }>;
   /** The TriggerInput of a `remoteJob` child, resolved from this worker's configuration. */
   resolveTriggerOptions(req: RemoteJobRequest): Promise<TriggerInput>;
+  readConsole(req: ConsoleRequest): Promise<ConsoleRead>;
+}
+
+/** One read of a build's progressive console through the worker (docs/design.md §9.1). */
+export interface ConsoleRequest {
+  target: Target;
+  buildUrl: string;
+  /** Jenkins' cursor: '0', or the `next` of the previous read. */
+  start: string;
+  httpGetReadTimeoutMs: number;
+}
+
+export interface ConsoleRead {
+  /** The bytes from `start` to the log's current end, exactly as Jenkins sent them, base64 (gzip first when large). */
+  data: string;
+  encoding: 'base64' | 'gzip+base64';
+  /** X-Text-Size: pass it as the next `start`. */
+  next: string;
+  /** X-More-Data: the log may still grow. */
+  more: boolean;
 }

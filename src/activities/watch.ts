@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { JenkinsError, type BuildView } from '../jenkins/index.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, pollSleep, settingsOf, toFailure } from './context.js';
 import { FastStart, buildPollDelay, queuePollDelay } from './poll-schedule.js';
 import { FailureTypes, type BuildRef, type Finished } from './types.js';
 
@@ -68,7 +68,7 @@ export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, i
           progress = { phase: 'queued', queueId, error: e.message };
         }
       }
-      await sleep(queuePollDelay(fast, intervalMs, dueInMs));
+      await pollSleep(deps, queuePollDelay(fast, intervalMs, dueInMs));
     }
   } catch (e) {
     throw toFailure(e);
@@ -133,7 +133,7 @@ export async function watchBuild(deps: ActivityDeps, shared: SharedState, input:
         }
         errors.note(e, log);
       }
-      await sleep(buildPollDelay(fast, intervalMs, remainingMs));
+      await pollSleep(deps, buildPollDelay(fast, intervalMs, remainingMs));
     }
   } catch (e) {
     throw toFailure(e);

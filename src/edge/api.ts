@@ -39,6 +39,7 @@ export interface TriggerApi {
 export const MAX_BODY_BYTES = 256 * 1024;
 const WORKFLOW_TYPE = 'remoteTrigger';
 const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
+const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';
 
 class ApiError extends Error {
   constructor(
@@ -238,23 +239,66 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
   }
 
+  /**
+   * The remote console from byte `start` on, read through the worker (workflow readBuildConsole),
+   * so the caller needs no Jenkins credentials. The body is the bytes as Jenkins sent them;
+   * `X-Text-Size` is the `start` of the next read and `X-More-Data` says whether the log may
+   * still grow, as in Jenkins' progressiveText: no byte is lost or repeated across calls.
+   */
+  async function consoleRead(req: Request, caller: ApiToken | null, [id]: string[]): Promise<Response> {
+    const start = new URL(req.url).searchParams.get('start') ?? '0';
+    if (!/^\d{1,15}$/.test(start)) throw new ApiError(400, 'InvalidRequest', 'start: a byte offset (0, or the X-Text-Size of the previous read)', 'start');
+    const ex = await execution(id!, caller);
+    const { state } = await stateOf(ex);
+    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
+    const input = (await backend.input(id!)) as TriggerInput;
+    const readId = `${id}:console:${crypto.randomUUID()}`;
+    await backend.start({
+      id: readId,
+      workflowType: CONSOLE_WORKFLOW_TYPE,
+      taskQueue: ex.taskQueue,
+      input: { target: input.target, buildUrl: state.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
+      attach: false,
+    });
+    const deadline = Date.now() + 90_000;
+    let out = await backend.outcome(readId);
+    while (!out && Date.now() < deadline) {
+      await sleep(100);
+      out = await backend.outcome(readId);
+    }
+    if (!out) throw new ApiError(504, 'ConsoleTimeout', `no worker read the console of '${id}' within 90 s`);
+    if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? 'ConsoleUnavailable', out.failure?.message ?? `reading the console ended ${out.status}`);
+    const r = out.result as { data: string; encoding: 'base64' | 'gzip+base64'; next: string; more: boolean };
+    const packed = Uint8Array.from(atob(r.data), (c) => c.charCodeAt(0));
+    const bytes = r.encoding === 'gzip+base64' ? new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : packed;
+    return new Response(bytes, {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-text-size': r.next, 'x-more-data': String(r.more) },
+    });
+  }
+
   async function list(req: Request, caller: ApiToken | null): Promise<Response> {
     const q = new URL(req.url).searchParams;
     const limitRaw = q.get('limit');
     const limit = limitRaw === null ? 20 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ApiError(400, 'InvalidRequest', 'limit: must be a whole number from 1 to 1000', 'limit');
+    // The filters are the trigger's search attributes (README "Finding triggers"; registered by
+    // the embedded server and by `remote-trigger setup`).
     const status = q.get('status');
-    const statuses: Record<string, string> = { running: 'Running', completed: 'Completed', failed: 'Failed', canceled: 'Canceled', cancelled: 'Canceled', terminated: 'Terminated', timed_out: 'TimedOut' };
-    if (status !== null && !statuses[status.toLowerCase()]) throw new ApiError(400, 'InvalidRequest', `status: one of ${Object.keys(statuses).join(', ')}`, 'status');
+    const triggerStatuses = ['NOT_TRIGGERED', 'QUEUED', 'RUNNING', 'FINISHED'];
+    if (status !== null && !triggerStatuses.includes(status.toUpperCase())) throw new ApiError(400, 'InvalidRequest', `status: one of ${triggerStatuses.join(', ')}`, 'status');
+    const result = q.get('result');
+    if (result !== null && !/^[A-Za-z_]+$/.test(result)) throw new ApiError(400, 'InvalidRequest', 'result: a Jenkins result such as SUCCESS or FAILURE', 'result');
     const job = q.get('job');
-    let query = `WorkflowType = '${WORKFLOW_TYPE}'`;
-    if (status !== null) query += ` AND ExecutionStatus = '${statuses[status.toLowerCase()]}'`;
-    // The job is matched on the memo (no search attribute is registered for it yet), so the
-    // server is asked for more than `limit` when filtering.
-    const filtered = job !== null || (caller !== null && (caller.remoteHosts !== undefined || caller.jobs !== undefined));
+    const parts = [`(WorkflowType = '${WORKFLOW_TYPE}' OR WorkflowType = 'remoteJob')`];
+    if (job !== null) parts.push(`RemoteJob = ${quoteQueryValue(job)}`);
+    if (status !== null) parts.push(`RemoteBuildStatus = '${status.toUpperCase()}'`);
+    if (result !== null) parts.push(`RemoteBuildResult = '${result.toUpperCase()}'`);
+    const query = parts.join(' AND ');
+    // A token limited to some hosts or jobs sees only its own: ask for more and filter here.
+    const filtered = caller !== null && (caller.remoteHosts !== undefined || caller.jobs !== undefined);
     const found = await backend.list(query, filtered ? 1000 : limit);
     const rows = found
-      .filter((e) => job === null || e.memo.job === job)
       .filter((e) => !caller || !(caller.remoteHosts || caller.jobs) || (typeof e.memo.jobUrl === 'string' && tokenCovers(caller, config, { jobUrl: e.memo.jobUrl, hostName: e.memo.remoteHost as string | null })))
       .slice(0, limit)
       .map((e) => ({ id: e.id, job: e.memo.job ?? null, jobUrl: e.memo.jobUrl ?? null, status: e.status, startTime: e.startTime, closeTime: e.closeTime }));
@@ -273,6 +317,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     { pattern: /^\/v1\/triggers\/([^/]+)\/result$/, route: { methods: { GET: result } } },
     { pattern: /^\/v1\/triggers\/([^/]+)\/abort$/, route: { methods: { POST: abort } } },
     { pattern: /^\/v1\/triggers\/([^/]+)\/artifacts\/(.+)$/, route: { methods: { GET: artifact } } },
+    { pattern: /^\/v1\/triggers\/([^/]+)\/console$/, route: { methods: { GET: consoleRead } } },
   ];
 
   return {
@@ -363,3 +408,8 @@ function defaultTriggerId(job: string): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A string literal of Temporal's visibility query language: quoted, never spliced raw. */
+function quoteQueryValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

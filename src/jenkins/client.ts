@@ -8,7 +8,7 @@ import type { TtlCache } from './cache.js';
 import { CookieJar } from './cookies.js';
 import { Crumbs } from './crumb.js';
 import { beforeRequest, JenkinsError, JenkinsProtocolError, JenkinsUsageError, isNoValidCrumb } from './errors.js';
-import { Transport, type HttpResponse, type Limiter } from './http.js';
+import { Transport, type HttpResponse, type Limiter, type RequestObserver } from './http.js';
 import { extractJenkinsMessage } from './jenkins-message.js';
 import { expectOk, httpError, readJson } from './responses.js';
 import { buildListSchema, buildSchema, jobSchema, queueItemSchema, queueListSchema } from './schemas.js';
@@ -46,6 +46,8 @@ export interface JenkinsClientOptions {
   signal?: AbortSignal;
   /** Progress lines like the plugin's; never secrets or parameter values. */
   log?: (line: string) => void;
+  /** Tracing and metrics around each request (transport's RequestObserver). */
+  observer?: RequestObserver;
 }
 
 const JOB_TREE =
@@ -84,6 +86,7 @@ export class JenkinsClient {
       jar,
       ...(opts.limiter ? { limiter: opts.limiter } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.observer ? { observer: opts.observer } : {}),
     });
     this.crumbs = new Crumbs({
       transport: this.transport,

@@ -36,6 +36,14 @@ export interface HttpResponse {
   text(): string;
 }
 
+/**
+ * Wraps every request, for tracing and metrics: `send` sends it with the extra headers given (a
+ * W3C traceparent, docs/design.md §15). Those go to any origin: they carry no secret.
+ */
+export interface RequestObserver {
+  around(req: HttpRequest, send: (extraHeaders: Record<string, string>) => Promise<HttpResponse>): Promise<HttpResponse>;
+}
+
 export interface TransportOptions {
   root: string;
   auth: JenkinsAuth;
@@ -43,6 +51,7 @@ export interface TransportOptions {
   jar: CookieJar;
   limiter?: Limiter;
   signal?: AbortSignal;
+  observer?: RequestObserver;
 }
 
 export class Transport {
@@ -57,7 +66,8 @@ export class Transport {
   }
 
   send(req: HttpRequest): Promise<HttpResponse> {
-    const run = (): Promise<HttpResponse> => this.sendNow(req);
+    const observer = this.opts.observer;
+    const run = (): Promise<HttpResponse> => (observer ? observer.around(req, (extra) => this.sendNow(req, extra)) : this.sendNow(req, {}));
     return this.opts.limiter ? this.opts.limiter.run(run) : run();
   }
 
@@ -66,9 +76,10 @@ export class Transport {
     return this.rootOrigin !== null && originOf(url) === this.rootOrigin;
   }
 
-  private async sendNow(req: HttpRequest): Promise<HttpResponse> {
+  private async sendNow(req: HttpRequest, extraHeaders: Record<string, string>): Promise<HttpResponse> {
     const trusted = this.isRootOrigin(req.url);
     const headers = new Headers({ accept: req.accept });
+    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
     if (req.contentType) headers.set('content-type', req.contentType);
     if (trusted) {
       if (this.authorization) headers.set('authorization', this.authorization);

@@ -4,6 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { findTemporalCli } from './cli-path.js';
+// Registers the trigger's search attributes at every start (docs/design.md §3.8).
+import { devServerSearchAttributeFlags } from '../search-attributes.js';
 
 /**
  * The embedded default (docs/design.md §13): a local Temporal dev server whose SQLite file lives
@@ -47,6 +49,7 @@ export async function ensureEmbeddedServer(dir: string, log: (line: string) => v
     const httpPort = again?.httpPort ?? (await freePort());
     const logFd = openSync(path.join(dir, 'server.log'), 'a');
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
+    args.push(...devServerSearchAttributeFlags());
     const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();

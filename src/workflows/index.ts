@@ -3,3 +3,4 @@ export { remoteTrigger, readBuildArtifact, deliverWebhooks } from './remote-trig
 export { remoteJob } from './remote-job.js';
 export { remoteJobBatch } from './api.js';
 export { remoteStages } from './stages.js';
+export { readBuildConsole } from './read-console.js';

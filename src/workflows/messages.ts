@@ -18,3 +18,4 @@ export const REMOTE_JOB_BATCH_WORKFLOW_TYPE = 'remoteJobBatch';
 export const STAGES_WORKFLOW_TYPE = 'remoteStages';
 /** Every workflow type that stands for open trigger work (the local service's idle count). */
 export const TRIGGER_WORKFLOW_TYPES = [WORKFLOW_TYPE, REMOTE_JOB_WORKFLOW_TYPE, REMOTE_JOB_BATCH_WORKFLOW_TYPE, STAGES_WORKFLOW_TYPE] as const;
+export const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';

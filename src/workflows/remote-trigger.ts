@@ -12,12 +12,14 @@ import {
   setHandler,
   sleep,
   startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type TriggerInput, checkTriggerInput } from '../options/trigger-input-schema.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
+import { SEARCH_ATTRIBUTES_PATCH, searchAttributeUpdates } from './search-attributes.js';
 import type { TriggerState } from './state.js';
 
 /**
@@ -134,6 +136,14 @@ function initialState(input: TriggerInput): TriggerState {
 async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerState> {
   const acts = activitiesFor(input);
   const main = new CancellationScope();
+  // Search attributes (docs/design.md §3.8): upserted only by runs that took the patch, and only
+  // those the worker's inspectJob reported registered, so an unregistered one never fails a task.
+  let searchAttributes: { allowed: readonly string[]; last: Parameters<typeof searchAttributeUpdates>[3] } | null = null;
+  const publish = () => {
+    if (!searchAttributes) return;
+    const updates = searchAttributeUpdates(st, input.target.hostName, searchAttributes.allowed, searchAttributes.last);
+    if (updates.length > 0) upsertSearchAttributes(updates);
+  };
   let abortDone = false;
 
   const requestAbort = (reason: string, by: NonNullable<TriggerState['abort']>['by']) => {
@@ -179,17 +189,22 @@ async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerSta
         jobFullDisplayName: job.fullDisplayName,
         parameterized: job.parameterized,
       });
+      if (patched(SEARCH_ATTRIBUTES_PATCH)) searchAttributes = { allowed: job.searchAttributes ?? [], last: {} };
+      publish();
       if (input.preventRemoteBuildQueue) await acts.long.waitUntilJobIdle(input, job);
 
       const triggered = await CancellationScope.nonCancellable(() => acts.trigger.triggerBuild(input, job));
       st.status = 'QUEUED';
       st.queueId = triggered.queueId;
+      publish();
 
       const build = triggered.build ?? (await acts.long.awaitBuildStart(input, triggered.queueId));
       markRunning(st, build);
+      publish();
 
       const finished = await acts.long.watchBuild(input, build);
       finish(st, finished.result);
+      publish();
     });
   } catch (err) {
     if (isCancellation(err)) {
@@ -211,6 +226,7 @@ async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerSta
         });
       }
       abortDone = true;
+      publish();
       if (cancelledByTemporal) throw err;
       if (st.abort!.by === 'timeout') throw failure(st, FailureTypes.Timeout, st.error!.message);
     } else {
@@ -218,6 +234,7 @@ async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerSta
       st.error = { type, message };
       abortDone = true;
       if (type === FailureTypes.QueueItemCancelled) finish(st, 'NOT_BUILT');
+      publish();
       // shouldNotFailBuild also covers a failed trigger (plugin quirk 11, decided): the handle
       // comes back NOT_TRIGGERED instead of failing. Metadata and host errors always fail.
       const tolerated =

@@ -139,6 +139,39 @@ describe('remote-trigger CLI (embedded mode)', () => {
     assert.equal(emulator.builds('long').filter((b) => b.parameters.RUN === 'kill9').length, 1);
   });
 
+  test('list finds the triggers above by job, status and result; setup finds the attributes registered; logs reads a console', async () => {
+    type Row = { id: string; job: string; status: string; result: string };
+    const rows = async (args: string[]) => {
+      const r = await cli(['list', ...args, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return lastRows(r.stdout) as Row[];
+    };
+    const lastRows = (stdout: string) => json(stdout).triggers;
+    // The embedded dev server registered the search attributes: nothing to add.
+    const setup = await cli(['setup', '--json']);
+    assert.equal(setup.code, 0, setup.stderr);
+    assert.deepEqual(json(setup.stdout).added, []);
+    assert.equal((json(setup.stdout).present as string[]).length, 6);
+    const demo = await eventually(async () => {
+      const r = await rows(['--job', 'demo']);
+      return r.length === 2 && r.every((x) => x.status === 'FINISHED') ? r : null;
+    }, 'the demo triggers listed');
+    assert.deepEqual(demo.map((x) => x.id), ['cli-nb', 'cli-ok']);
+    const longFinished = await eventually(async () => {
+      const r = await rows(['--job', 'long', '--status', 'FINISHED']);
+      return r.length === 2 ? r : null;
+    }, 'the long triggers listed');
+    assert.deepEqual(longFinished.map((x) => x.id), ['cli-kill9', 'cli-abort']);
+    assert.deepEqual((await rows(['--result', 'ABORTED'])).map((x) => x.id), ['cli-abort']);
+    assert.equal((await rows(['--job', 'flaky', '--result', 'FAILURE'])).length, 2);
+    assert.equal((await rows(['--status', 'RUNNING'])).length, 0);
+
+    const logs = await cli(['logs', 'cli-ok']);
+    assert.equal(logs.code, 0, logs.stderr);
+    const expected = await (await fetch(`${url()}/job/demo/1/consoleText`)).text();
+    assert.equal(logs.stdout, expected);
+  });
+
   test('emulator: `remote-trigger emulator --port 0 --scenario FILE` serves the scenario over HTTP', async () => {
     const scenarioFile = path.join(stateDir, 'scenario.yaml');
     writeFileSync(scenarioFile, 'jobs:\n  - name: from-file\n    build: { durationMs: 100 }\n');

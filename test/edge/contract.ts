@@ -78,6 +78,7 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
           ],
         },
         devServerArgs: ['--http-port', String(httpPort)],
+        searchAttributes: true,
         config: (url) => {
           configInput = {
             // ci-other is never reached: it exists so that a token can be limited to it.
@@ -247,16 +248,32 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
       const art = await call('GET', '/v1/triggers/api-1/artifacts/build-results.json');
       assert.equal(art.status, 200, await art.clone().text());
       assert.deepEqual(await art.json(), { tests: 42, failed: 0 });
+      // The console through the worker: exactly Jenkins' consoleText, then nothing more.
+      const con = await call('GET', '/v1/triggers/api-1/console?start=0');
+      assert.equal(con.status, 200, await con.clone().text());
+      const expected = await (await fetch(`${final.state.buildUrl}consoleText`)).text();
+      assert.equal(await con.text(), expected);
+      const next = con.headers.get('x-text-size');
+      assert.equal(next, String(Buffer.byteLength(expected)));
+      assert.equal(con.headers.get('x-more-data'), 'false');
+      const rest = await call('GET', `/v1/triggers/api-1/console?start=${next}`);
+      assert.equal(await rest.text(), '');
+      assert.equal((await call('GET', '/v1/triggers/api-1/console?start=abc')).status, 400);
       const missing = await call('GET', '/v1/triggers/api-1/artifacts/nothing.json');
       assert.equal(missing.status, 404);
       assert.equal((await bodyOf(missing)).error!.type, 'ArtifactNotFound');
 
       const listed = await eventually(async () => {
-        const l = (await bodyOf(await call('GET', '/v1/triggers?job=edge&status=completed&limit=50'))).triggers as Array<{ id: string; job: string }>;
+        const l = (await bodyOf(await call('GET', '/v1/triggers?job=edge&status=FINISHED&result=SUCCESS&limit=50'))).triggers as Array<{ id: string; job: string }>;
         return l.some((t) => t.id === 'api-1') ? l : null;
       }, 'api-1 in the list');
       assert.ok(listed.every((t) => t.job === 'edge'));
       assert.equal((await call('GET', '/v1/triggers?status=bogus')).status, 400);
+      // The filters are the search attributes: another job, or another result, lists nothing of ours.
+      const other = (await bodyOf(await call('GET', '/v1/triggers?job=edge-long&status=FINISHED&result=SUCCESS&limit=50'))).triggers as Array<{ id: string }>;
+      assert.ok(!other.some((t) => t.id === 'api-1'));
+      const failed = (await bodyOf(await call('GET', '/v1/triggers?job=edge&result=FAILURE&limit=50'))).triggers as Array<{ id: string }>;
+      assert.ok(!failed.some((t) => t.id === 'api-1'));
     });
 
     test('the long poll answers 202 with the current state when its timeout passes; abort stops a running build', async () => {

@@ -60,11 +60,13 @@ export class Harness {
     dbFilename?: string;
     /** More `temporal server start-dev` arguments (e.g. --http-port). */
     devServerArgs?: string[];
+    /** Register the trigger's search attributes on the dev server (as the embedded server does). */
+    searchAttributes?: boolean;
     /** Serve the emulator over HTTPS with this key and certificate. */
     tls?: { key: Buffer; cert: Buffer };
   }): Promise<Harness> {
     quietRuntime();
-    const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename, extraArgs: opts.devServerArgs }), (async () => {
+    const [env, emulator] = await Promise.all([startDevServer({ dbFilename: opts.dbFilename, extraArgs: opts.devServerArgs, searchAttributes: opts.searchAttributes }), (async () => {
       const e = new JenkinsEmulator({ port: 0, scenario: opts.scenario, tls: opts.tls });
       await e.start();
       return e;

@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTemporalCli, HOW_TO_GET_TEMPORAL } from '../../src/temporal/cli-path.js';
+import { SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
 
 /**
  * A real Temporal dev server for a test file, started through @temporalio/testing with the
@@ -12,7 +13,8 @@ export function requireTemporalCli(): string {
   return cli;
 }
 
-export async function startDevServer(opts: { dbFilename?: string; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
+/** With `searchAttributes`, the trigger's search attributes are registered at start, as the embedded server does. */
+export async function startDevServer(opts: { dbFilename?: string; extraArgs?: string[]; searchAttributes?: boolean } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTemporalCli() },
@@ -20,6 +22,7 @@ export async function startDevServer(opts: { dbFilename?: string; extraArgs?: st
       dbFilename: opts.dbFilename,
       log: { format: 'pretty', level: 'error' },
       extraArgs: opts.extraArgs,
+      searchAttributes: opts.searchAttributes ? Object.values(SEARCH_ATTRIBUTES) : undefined,
     },
   });
 }

@@ -36,6 +36,8 @@ export interface GoldenPath {
   webhook?: boolean;
   /** Record the webhook delivery workflow this trigger starts (`<id>:notify`) instead of the trigger. */
   deliveryWorkflow?: boolean;
+  /** Recorded on a dev server with the trigger's search attributes registered (docs/design.md §3.8). */
+  searchAttributes?: boolean;
 }
 
 /** Starts a `remoteJob` (a trigger from step options, resolved by the worker). */
@@ -161,4 +163,6 @@ export const GOLDEN_PATHS: GoldenPath[] = [
       });
     },
   },
+  // The patched path: upserts of the search attributes as the state changes.
+  { name: 'search-attributes', options: { job: 'ok', parameters: { P: 'sa' }, enhancedLogging: true }, searchAttributes: true },
 ];
