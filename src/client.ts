@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { defaultTriggerId } from './options/trigger-id.js';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { type Config } from './options/config.js';
 import { buildTriggerInput } from './options/trigger-input.js';
@@ -137,15 +137,6 @@ export async function waitUntilAccepted(handle: RemoteJobHandle, pollMs = 250): 
   }
 }
 
-export function defaultTriggerId(job: string): string {
-  const slug = job
-    .replace(/^https?:\/\/[^/]+/, '')
-    .replace(/\/job\//g, '/')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `trigger-${slug || 'job'}-${randomUUID().slice(0, 8)}`;
-}
 
 async function resolveContext(ctx: TriggerContext | Omit<TriggerContext, 'id'>): Promise<{ client: Client; taskQueue: string; config: Config }> {
   if (ctx.client) {
@@ -155,3 +146,5 @@ async function resolveContext(ctx: TriggerContext | Omit<TriggerContext, 'id'>):
   const runtime = ctx.runtime ?? (await getDefaultRuntime());
   return { client: runtime.client, taskQueue: ctx.taskQueue ?? runtime.taskQueue, config: ctx.config ?? runtime.config };
 }
+
+export { defaultTriggerId };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type Payload, defaultPayloadConverter } from '@temporalio/common';
-import { BackendError, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
+import { BackendError, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
 
 interface Failure {
   message?: string | null;
@@ -177,18 +177,5 @@ function mapError(e: unknown): BackendError {
     if (typeof v === 'number') code = v;
   }
   const message = (e as Error).message ?? String(e);
-  switch (code) {
-    case 5:
-      return new BackendError('not-found', message);
-    case 6:
-      return new BackendError('already-exists', message);
-    case 9:
-      return new BackendError('closed', message);
-    case 4:
-      return new BackendError('no-worker', message);
-    case 14:
-      return new BackendError('unavailable', message);
-    default:
-      return new BackendError('failed', message);
-  }
+  return backendErrorOf(code, message);
 }

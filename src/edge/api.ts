@@ -1,3 +1,4 @@
+import { defaultTriggerId } from '../options/trigger-id.js';
 import type { Config } from '../options/config-schema.js';
 import { OptionsError } from '../options/errors.js';
 import { LIMITS } from '../options/limits.js';
@@ -224,12 +225,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       input: { target: input.target, buildUrl: state.buildUrl, path, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
       attach: false,
     });
-    const deadline = Date.now() + 90_000;
-    let out = await backend.outcome(artifactId);
-    while (!out && Date.now() < deadline) {
-      await sleep(100);
-      out = await backend.outcome(artifactId);
-    }
+    const out = await outcomeWithin(artifactId, 90_000);
     if (!out) throw new ApiError(504, 'ArtifactTimeout', `no worker read '${path}' within 90 s`);
     if (out.status === 'COMPLETED') {
       const r = out.result as { body: string; contentType: string | null };
@@ -237,6 +233,17 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     }
     if (out.failure?.type === 'ArtifactNotFound') throw new ApiError(404, 'ArtifactNotFound', out.failure.message);
     throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
+  }
+
+  /** The outcome of a short read workflow (artifact, console), or null when none came in time. */
+  async function outcomeWithin(workflowId: string, ms: number) {
+    const deadline = Date.now() + ms;
+    let out = await backend.outcome(workflowId);
+    while (!out && Date.now() < deadline) {
+      await sleep(100);
+      out = await backend.outcome(workflowId);
+    }
+    return out;
   }
 
   /**
@@ -260,12 +267,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       input: { target: input.target, buildUrl: state.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
       attach: false,
     });
-    const deadline = Date.now() + 90_000;
-    let out = await backend.outcome(readId);
-    while (!out && Date.now() < deadline) {
-      await sleep(100);
-      out = await backend.outcome(readId);
-    }
+    const out = await outcomeWithin(readId, 90_000);
     if (!out) throw new ApiError(504, 'ConsoleTimeout', `no worker read the console of '${id}' within 90 s`);
     if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? 'ConsoleUnavailable', out.failure?.message ?? `reading the console ended ${out.status}`);
     const r = out.result as { data: string; encoding: 'base64' | 'gzip+base64'; next: string; more: boolean };
@@ -397,15 +399,6 @@ function validId(id: string): boolean {
   return id.length >= 1 && id.length <= LIMITS.triggerId.maxLength && !id.includes('/') && !/[\u0000-\u001f\u007f]/.test(id);
 }
 
-function defaultTriggerId(job: string): string {
-  const slug = job
-    .replace(/^https?:\/\/[^/]+/, '')
-    .replace(/\/job\//g, '/')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `trigger-${slug || 'job'}-${crypto.randomUUID().slice(0, 8)}`;
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

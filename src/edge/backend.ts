@@ -52,6 +52,12 @@ export interface TemporalBackend {
 }
 
 /** What a backend call can fail with, independent of the transport. */
+/** A Temporal gRPC status code (both backends see them: the HTTP API passes them through). */
+export function backendErrorOf(code: number | undefined, message: string, fallback: BackendError['kind'] = 'failed'): BackendError {
+  const kinds: Record<number, BackendError['kind']> = { 5: 'not-found', 6: 'already-exists', 9: 'closed', 4: 'no-worker', 14: 'unavailable' };
+  return new BackendError((code !== undefined && kinds[code]) || fallback, message);
+}
+
 export class BackendError extends Error {
   override name = 'BackendError';
   constructor(

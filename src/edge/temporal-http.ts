@@ -1,4 +1,4 @@
-import { BackendError, type Execution, type ExecutionStatus, type Outcome, type StartRequest, type TemporalBackend } from './backend.js';
+import { BackendError, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type StartRequest, type TemporalBackend } from './backend.js';
 
 /**
  * The backend on Temporal's HTTP API (grpc-gateway over the frontend's WorkflowService, served
@@ -208,18 +208,5 @@ function outcomeOf(ev: RawEvent): Outcome | null {
 
 function rpcError(httpStatus: number, e: RpcError): BackendError {
   const message = e?.message ?? `HTTP ${httpStatus}`;
-  switch (e?.code) {
-    case 5:
-      return new BackendError('not-found', message);
-    case 6:
-      return new BackendError('already-exists', message);
-    case 9:
-      return new BackendError('closed', message);
-    case 4:
-      return new BackendError('no-worker', message);
-    case 14:
-      return new BackendError('unavailable', message);
-    default:
-      return new BackendError(httpStatus === 404 ? 'not-found' : 'failed', message);
-  }
+  return backendErrorOf(e?.code, message, httpStatus === 404 ? 'not-found' : 'failed');
 }

@@ -14,7 +14,7 @@ import { checkRemoteJobOptions, type RemoteJobRequest } from '../options/remote-
 import type { TriggerInput } from '../options/trigger-input-schema.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import { runTrigger } from './remote-trigger.js';
-import type { TriggerState } from './state.js';
+import { type TriggerState, notTriggeredState } from './state.js';
 
 const { resolveTriggerOptions } = proxyActivities<RemoteTriggerActivities>({
   startToCloseTimeout: '30s',
@@ -80,26 +80,13 @@ export async function remoteJob(raw: RemoteJobRequest): Promise<TriggerState> {
 /** The state before the worker resolved the options: only what the caller wrote is known. */
 function initialState(triggerId: string, options: unknown): TriggerState {
   const o = (options ?? {}) as Record<string, unknown>;
-  return {
+  return notTriggeredState({
     triggerId,
     job: typeof o.job === 'string' ? o.job : '',
     jobUrl: '',
     root: '',
-    jobName: null,
-    jobFullName: null,
-    jobDisplayName: null,
-    jobFullDisplayName: null,
-    parameterized: null,
-    status: 'NOT_TRIGGERED',
-    result: 'NOT_BUILT',
-    queueId: null,
-    buildNumber: null,
-    buildUrl: null,
-    passed: null,
-    abort: null,
-    error: null,
     blockBuildUntilComplete: o.blockBuildUntilComplete !== false,
     shouldNotFailBuild: o.shouldNotFailBuild === true,
     passingResults: Array.isArray(o.passingResults) && o.passingResults.length > 0 ? (o.passingResults as TriggerState['passingResults']) : ['SUCCESS', 'UNSTABLE'],
-  };
+  });
 }

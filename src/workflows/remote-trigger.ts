@@ -20,7 +20,7 @@ import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type TriggerInput, checkTriggerInput } from '../options/trigger-input-schema.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import { SEARCH_ATTRIBUTES_PATCH, searchAttributeUpdates } from './search-attributes.js';
-import type { TriggerState } from './state.js';
+import { type TriggerState, notTriggeredState } from './state.js';
 
 /**
  * One remote trigger, from job metadata to the final result (docs/design.md §3.2).
@@ -109,28 +109,15 @@ export async function deliverWebhooks(req: WebhookRequest): Promise<{ delivered:
 }
 
 function initialState(input: TriggerInput): TriggerState {
-  return {
+  return notTriggeredState({
     triggerId: input.triggerId,
     job: input.job,
     jobUrl: input.target.jobUrl,
     root: input.target.root,
-    jobName: null,
-    jobFullName: null,
-    jobDisplayName: null,
-    jobFullDisplayName: null,
-    parameterized: null,
-    status: 'NOT_TRIGGERED',
-    result: 'NOT_BUILT',
-    queueId: null,
-    buildNumber: null,
-    buildUrl: null,
-    passed: null,
-    abort: null,
-    error: null,
     blockBuildUntilComplete: input.blockBuildUntilComplete,
     shouldNotFailBuild: input.shouldNotFailBuild,
     passingResults: input.passingResults,
-  };
+  });
 }
 
 async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerState> {

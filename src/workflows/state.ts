@@ -38,6 +38,28 @@ export interface TriggerState {
   passingResults: RemoteResult[];
 }
 
+/** A trigger's state before anything happened: what the caller gave, nothing from Jenkins yet. */
+export function notTriggeredState(
+  known: Pick<TriggerState, 'triggerId' | 'job' | 'jobUrl' | 'root' | 'blockBuildUntilComplete' | 'shouldNotFailBuild' | 'passingResults'>,
+): TriggerState {
+  return {
+    ...known,
+    jobName: null,
+    jobFullName: null,
+    jobDisplayName: null,
+    jobFullDisplayName: null,
+    parameterized: null,
+    status: 'NOT_TRIGGERED',
+    result: 'NOT_BUILT',
+    queueId: null,
+    buildNumber: null,
+    buildUrl: null,
+    passed: null,
+    abort: null,
+    error: null,
+  };
+}
+
 export function describeState(s: Pick<TriggerState, 'status' | 'result'>): string {
   return s.status === 'FINISHED' ? `status=FINISHED, result=${s.result}` : `status=${s.status}`;
 }
