@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type Payload, defaultPayloadConverter } from '@temporalio/common';
-import { BackendError, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
+import { BackendError, TRACE_HEADER, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
 
 interface Failure {
   message?: string | null;
@@ -54,6 +54,7 @@ export function grpcBackend(client: Client, o: { queryTimeoutMs?: number } = {})
           workflowIdConflictPolicy: req.attach ? WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING : WORKFLOW_ID_CONFLICT_POLICY_FAIL,
           workflowIdReusePolicy: WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
           memo: req.memo ? { fields: Object.fromEntries(Object.entries(req.memo).map(([k, v]) => [k, defaultPayloadConverter.toPayload(v)])) } : undefined,
+          header: req.trace ? { fields: { [TRACE_HEADER]: defaultPayloadConverter.toPayload(req.trace) } } : undefined,
         });
         return { started: r.started === true };
       } catch (e) {

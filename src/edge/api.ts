@@ -5,7 +5,7 @@ import { LIMITS } from '../options/limits.js';
 import type { TriggerInput } from '../options/trigger-input-schema.js';
 import type { TriggerState } from '../workflows/state.js';
 import { type ApiToken, originAllowed, tokenChecker, tokenCovers } from './access.js';
-import { BackendError, type Execution, type TemporalBackend } from './backend.js';
+import { BackendError, type Execution, type TemporalBackend, traceContextOf } from './backend.js';
 import { apiTriggerInput } from './input.js';
 
 /**
@@ -162,6 +162,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       input,
       memo: { job: input.job, jobUrl: input.target.jobUrl, remoteHost: input.target.hostName },
       attach: true,
+      trace: traceContextOf(req.headers),
     });
     const ex = await execution(id, caller);
     let state: TriggerState | null = null;

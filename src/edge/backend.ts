@@ -30,6 +30,24 @@ export interface StartRequest {
   memo?: Record<string, unknown>;
   /** Attach to a running execution of that id instead of failing (USE_EXISTING). */
   attach: boolean;
+  /**
+   * The caller's W3C trace context (`traceparent`, `tracestate`), handed to the workflow in the
+   * header the worker's OpenTelemetry interceptors read, so the trigger joins the caller's trace.
+   */
+  trace?: Record<string, string>;
+}
+
+/** The workflow header that carries a trace context (the OpenTelemetry interceptors' key). */
+export const TRACE_HEADER = '_tracer-data';
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The W3C trace context of a request, when it carries a valid one. */
+export function traceContextOf(headers: Headers): Record<string, string> | undefined {
+  const traceparent = headers.get('traceparent')?.trim().toLowerCase();
+  if (!traceparent || !TRACEPARENT.test(traceparent) || /^00-0{32}-/.test(traceparent)) return undefined;
+  const tracestate = headers.get('tracestate');
+  return tracestate && tracestate.length <= 512 ? { traceparent, tracestate } : { traceparent };
 }
 
 export interface TemporalBackend {

@@ -1,4 +1,4 @@
-import { BackendError, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type StartRequest, type TemporalBackend } from './backend.js';
+import { BackendError, TRACE_HEADER, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type StartRequest, type TemporalBackend } from './backend.js';
 
 /**
  * The backend on Temporal's HTTP API (grpc-gateway over the frontend's WorkflowService, served
@@ -78,6 +78,8 @@ export function temporalHttpBackend(o: TemporalHttpOptions): TemporalBackend {
           workflowIdConflictPolicy: req.attach ? 'WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING' : 'WORKFLOW_ID_CONFLICT_POLICY_FAIL',
           workflowIdReusePolicy: 'WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE',
           ...(req.memo ? { memo: { fields: req.memo } } : {}),
+          // A Payload in its JSON form: metadata.encoding and data are base64.
+          ...(req.trace ? { header: { fields: { [TRACE_HEADER]: { metadata: { encoding: btoa('json/plain') }, data: btoa(JSON.stringify(req.trace)) } } } } : {}),
         });
         return { started: r.started === true };
       } catch (e) {

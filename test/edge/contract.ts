@@ -276,6 +276,21 @@ export function apiContract(label: string, startApi: (ctx: ContractContext) => P
       assert.ok(!failed.some((t) => t.id === 'api-1'));
     });
 
+    test("a caller's traceparent: every Jenkins request of its trigger carries the caller's trace id", async () => {
+      const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      const r = await call('POST', '/v1/triggers', { body: { id: 'api-traced', options: opts({ parameters: { P: 'traced' } }) }, headers: { traceparent: `00-${traceId}-1122334455667788-01` } });
+      assert.equal(r.status, 201, await r.clone().text());
+      const done = await call('GET', '/v1/triggers/api-traced/result?timeout=60');
+      assert.equal(done.status, 200);
+      const build = (await bodyOf(done)).state as TriggerState;
+      const ours = h.emulator.requests().filter((q) => q.path.startsWith('/job/edge/') && (q.method === 'POST' ? q.query.P === 'traced' || /traced/.test(JSON.stringify(q)) : q.path.startsWith(`/job/edge/${build.buildNumber}/`)));
+      assert.ok(ours.length >= 2, `requests of the traced trigger: ${ours.map((q) => `${q.method} ${q.path}`).join(', ')}`);
+      for (const q of ours) assert.match(String(q.headers.traceparent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`), `${q.method} ${q.path}`);
+      // Without a traceparent, a trigger gets a trace of its own.
+      const other = h.emulator.requests().filter((q) => q.path.startsWith(`/job/edge/`) && q.headers.traceparent && !String(q.headers.traceparent).includes(traceId));
+      assert.ok(other.length > 0, 'other triggers are traced under other trace ids');
+    });
+
     test('the long poll answers 202 with the current state when its timeout passes; abort stops a running build', async () => {
       const r = await call('POST', '/v1/triggers', { body: { id: 'api-long', options: opts({ job: 'edge-long', parameters: undefined }) } });
       assert.equal(r.status, 201);
