@@ -106,7 +106,8 @@ const batch: Planned[] = [
 const options = (p: Planned, url: string): StepOptionsInput => ({
   job: p.job,
   remoteJenkinsUrl: url,
-  ...(p.N ? { parameters: { N: p.N, EMULATOR_SCRIPT: p.script! } } : {}),
+  // EMULATOR_SCRIPT picks the emulator's build script; the jobs do not define it.
+  ...(p.N ? { parameters: { N: p.N, EMULATOR_SCRIPT: p.script! }, allowUndefinedParameters: true } : {}),
   enhancedLogging: true,
   pollInterval: 1,
   httpGetReadTimeout: 2000,
