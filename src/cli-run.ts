@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { startOrAttachWorkflow } from './client.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseYaml } from 'yaml';
 import { EXIT } from './cli.js';
@@ -153,27 +154,8 @@ export async function readStagesFile(file: string, config: Config): Promise<Stag
   }
 }
 
-async function startOrAttachStages(client: Client, taskQueue: string, id: string, spec: StagesFile, file: string): Promise<'started' | 'attached'> {
-  try {
-    await client.workflow.getHandle(id).describe();
-    return 'attached';
-  } catch (e) {
-    if (!(e instanceof WorkflowNotFoundError)) throw e;
-  }
-  try {
-    await client.workflow.start(STAGES_WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: id,
-      args: [spec],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { stagesFile: path.basename(file) },
-    });
-    return 'started';
-  } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return 'attached';
-    throw e;
-  }
+function startOrAttachStages(client: Client, taskQueue: string, id: string, spec: StagesFile, file: string): Promise<'started' | 'attached'> {
+  return startOrAttachWorkflow(client, { type: STAGES_WORKFLOW_TYPE, taskQueue, id, args: [spec], memo: { stagesFile: path.basename(file) } });
 }
 
 /** The state of a run: queried while it runs, from its result (or failure) once closed. */

@@ -101,24 +101,34 @@ export async function startOrAttach(client: Client, taskQueue: string, input: Aw
   });
 }
 
-async function startOrAttachNow(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+function startOrAttachNow(client: Client, taskQueue: string, input: Awaited<ReturnType<typeof buildTriggerInput>>): Promise<'started' | 'attached'> {
+  return startOrAttachWorkflow(client, { type: WORKFLOW_TYPE, taskQueue, id: input.triggerId, args: [input], memo: { job: input.job, jobUrl: input.target.jobUrl } });
+}
+
+/**
+ * Starts a workflow, or attaches to the one of that id: a repeated call with the same id never
+ * starts a second run (triggers, stage runs).
+ */
+export async function startOrAttachWorkflow(
+  client: Client,
+  w: { type: string; taskQueue: string; id: string; args: unknown[]; memo: Record<string, unknown> },
+): Promise<'started' | 'attached'> {
   // The SDK does not say whether USE_EXISTING started a run or found one: look first, so the
   // caller can tell the user. (A concurrent start in between is still attached by the policy.)
   try {
-    await client.workflow.getHandle(input.triggerId).describe();
+    await client.workflow.getHandle(w.id).describe();
     return 'attached';
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }
   try {
-    await client.workflow.start(WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: input.triggerId,
-      args: [input],
-      // A repeated call with the same id attaches to the trigger instead of starting a second one.
+    await client.workflow.start(w.type, {
+      taskQueue: w.taskQueue,
+      workflowId: w.id,
+      args: w.args,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { job: input.job, jobUrl: input.target.jobUrl },
+      memo: w.memo,
     });
     return 'started';
   } catch (e) {

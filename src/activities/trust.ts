@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { originOf } from '../jenkins/index.js';
 import type { SecretRef } from '../options/auth.js';
-import type { Config } from '../options/config.js';
+import { type Config, originsOf } from '../options/config.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type Target, TargetSchema } from '../options/trigger-input-schema.js';
 import { FailureTypes } from './types.js';
@@ -59,12 +59,6 @@ export function misconfigured(message: string, policy: TrustPolicy): Application
   });
 }
 
-/** Origins of the configured remote hosts: their url and credentialOrigins. */
-function hostOrigins(config: Config, hosts = config.remoteHosts): Set<string> {
-  const out = new Set<string>();
-  for (const h of hosts) for (const u of [h.url, ...h.credentialOrigins]) out.add(originOf(u)!);
-  return out;
-}
 
 /** Where a credential of temporal.yaml may be sent (see the `origins` field of a credential). */
 export function credentialOrigins(config: Config, id: string): Set<string> {
@@ -74,7 +68,7 @@ export function credentialOrigins(config: Config, id: string): Set<string> {
     const a = h.auth as Record<string, unknown> | undefined;
     return a !== undefined && a.credentials === id;
   });
-  return hostOrigins(config, users.length > 0 ? users : config.remoteHosts);
+  return originsOf(users.length > 0 ? users : config.remoteHosts);
 }
 
 function envAllowed(config: Config, name: string): boolean {
@@ -100,7 +94,7 @@ function hostsNaming(config: Config, ref: { env: string } | { file: string }): S
     if ('env' in ref) return a.apiTokenEnv === ref.env || a.tokenEnv === ref.env;
     return [a.apiTokenFile, a.tokenFile].some((f) => typeof f === 'string' && path.resolve(f) === path.resolve(ref.file));
   });
-  return hostOrigins(config, hosts);
+  return originsOf(hosts);
 }
 
 /** Checks one secret reference: may this worker read it, and may it go to `origin`? */
@@ -119,7 +113,7 @@ function checkSecretRef(ref: SecretRef, origin: string, config: Config, policy: 
   if ('file' in ref && !fileAllowed(config, ref.file)) {
     throw refused(`${what}: the file ${ref.file} is not listed in the worker's 'secretFileAllow'`);
   }
-  if (!hostOrigins(config).has(origin)) {
+  if (!originsOf(config.remoteHosts).has(origin)) {
     throw refused(`${what}: a secret named in the options goes only to the origins of the worker's remote hosts, not to ${origin}`);
   }
 }
@@ -139,12 +133,12 @@ export function authorizeTarget(target: Target, token: SecretRef | null, config:
     throw misconfigured(`this worker has no remote host '${target.hostName}' in its configuration`, policy);
   }
   const open = policy.allowAnyOrigin || config.allowOrigins.includes('*');
-  const allowed = new Set([...hostOrigins(config), ...config.allowOrigins.filter((o) => o !== '*').map((u) => originOf(u)!)]);
+  const allowed = new Set([...originsOf(config.remoteHosts), ...config.allowOrigins.filter((o) => o !== '*').map((u) => originOf(u)!)]);
   if (!open && !allowed.has(origin)) {
     throw refused(`${origin} is neither a remote host of the worker's configuration nor in its 'allowOrigins'`);
   }
   if (target.trustAllCertificates && !policy.allowAnyOrigin) {
-    const hostSaysSo = config.remoteHosts.some((h) => h.trustAllCertificates && hostOrigins(config, [h]).has(origin));
+    const hostSaysSo = config.remoteHosts.some((h) => h.trustAllCertificates && originsOf([h]).has(origin));
     if (!hostSaysSo) throw refused(`trustAllCertificates: TLS verification for ${origin} can be turned off only by the worker's remote host configuration`);
   }
   const auth = target.auth;

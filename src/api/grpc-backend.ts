@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, type WorkflowExecutionInfo, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { BackendError, TRACE_HEADER, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
 
@@ -67,15 +67,7 @@ export function grpcBackend(client: Client, o: { queryTimeoutMs?: number } = {})
     async describe(id) {
       try {
         const d = await client.workflow.getHandle(id).describe();
-        return {
-          id: d.workflowId,
-          type: d.type,
-          status: d.status.name as ExecutionStatus,
-          taskQueue: d.taskQueue,
-          startTime: d.startTime.toISOString(),
-          closeTime: d.closeTime?.toISOString() ?? null,
-          memo: (d.memo ?? {}) as Record<string, unknown>,
-        };
+        return executionOf(d, d.memo);
       } catch (e) {
         if (e instanceof WorkflowNotFoundError) return null;
         throw mapError(e);
@@ -140,15 +132,7 @@ export function grpcBackend(client: Client, o: { queryTimeoutMs?: number } = {})
       const out: Execution[] = [];
       try {
         for await (const w of client.workflow.list({ query, pageSize: Math.min(1000, limit) })) {
-          out.push({
-            id: w.workflowId,
-            type: w.type,
-            status: w.status.name as ExecutionStatus,
-            taskQueue: w.taskQueue,
-            startTime: w.startTime.toISOString(),
-            closeTime: w.closeTime?.toISOString() ?? null,
-            memo: ((await w.memo) ?? {}) as Record<string, unknown>,
-          });
+          out.push(executionOf(w, await w.memo));
           if (out.length >= limit) break;
         }
       } catch (e) {
@@ -179,4 +163,17 @@ function mapError(e: unknown): BackendError {
   }
   const message = (e as Error).message ?? String(e);
   return backendErrorOf(code, message);
+}
+
+/** The backend's view of an execution, from a describe or a list entry (the same fields). */
+function executionOf(w: Omit<WorkflowExecutionInfo, 'raw' | 'memo'>, memo: Record<string, unknown> | undefined): Execution {
+  return {
+    id: w.workflowId,
+    type: w.type,
+    status: w.status.name as ExecutionStatus,
+    taskQueue: w.taskQueue,
+    startTime: w.startTime.toISOString(),
+    closeTime: w.closeTime?.toISOString() ?? null,
+    memo: memo ?? {},
+  };
 }

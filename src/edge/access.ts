@@ -1,4 +1,5 @@
-import type { Config } from '../options/config-schema.js';
+import { originOf } from '../jenkins/url-rules.js';
+import { type Config, originsOf } from '../options/config-schema.js';
 
 /**
  * Who may call the API and what each caller may target. Tokens are resolved by the entry
@@ -69,25 +70,10 @@ export function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-const originOf = (u: string): string | null => {
-  try {
-    return new URL(u).origin;
-  } catch {
-    return null;
-  }
-};
 
 /** Origins of the configured remote hosts (url and credentialOrigins), optionally only the named ones. */
 export function hostOrigins(config: Config, names?: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const h of config.remoteHosts) {
-    if (names && !names.includes(h.name)) continue;
-    for (const u of [h.url, ...h.credentialOrigins]) {
-      const o = originOf(u);
-      if (o) out.add(o);
-    }
-  }
-  return out;
+  return originsOf(names ? config.remoteHosts.filter((h) => names.includes(h.name)) : config.remoteHosts);
 }
 
 /** Whether the API lets a trigger send requests to this Jenkins root at all (403 otherwise). */

@@ -213,20 +213,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
 
   async function artifact(_req: Request, caller: ApiToken | null, [id, path]: string[]): Promise<Response> {
     if (!path || path.split('/').some((s) => s === '' || s === '.' || s === '..')) throw new ApiError(400, 'InvalidRequest', 'the artifact path must be relative, without empty, . or .. segments', 'path');
-    const ex = await execution(id!, caller);
-    const { state } = await stateOf(ex);
-    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
-    const input = (await backend.input(id!)) as TriggerInput;
-    // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
-    const artifactId = `${id}:artifact:${crypto.randomUUID()}`;
-    await backend.start({
-      id: artifactId,
-      workflowType: ARTIFACT_WORKFLOW_TYPE,
-      taskQueue: ex.taskQueue,
-      input: { target: input.target, buildUrl: state.buildUrl, path, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
-      attach: false,
-    });
-    const out = await outcomeWithin(artifactId, 90_000);
+    const out = await readThroughWorker(id!, caller, { kind: 'artifact', workflowType: ARTIFACT_WORKFLOW_TYPE }, { path });
     if (!out) throw new ApiError(504, 'ArtifactTimeout', `no worker read '${path}' within 90 s`);
     if (out.status === 'COMPLETED') {
       const r = out.result as { body: string; contentType: string | null };
@@ -236,13 +223,30 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
   }
 
-  /** The outcome of a short read workflow (artifact, console), or null when none came in time. */
-  async function outcomeWithin(workflowId: string, ms: number) {
-    const deadline = Date.now() + ms;
-    let out = await backend.outcome(workflowId);
+  /**
+   * Runs a short read workflow (artifact, console) of a trigger's build on its task queue, so the
+   * worker, which holds the credentials, does the reading. Its outcome, or null when none came
+   * within 90 s.
+   */
+  async function readThroughWorker(id: string, caller: ApiToken | null, read: { kind: 'artifact' | 'console'; workflowType: string }, request: Record<string, unknown>) {
+    const ex = await execution(id, caller);
+    const { state } = await stateOf(ex);
+    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
+    const input = (await backend.input(id)) as TriggerInput;
+    // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
+    const readId = `${id}:${read.kind}:${crypto.randomUUID()}`;
+    await backend.start({
+      id: readId,
+      workflowType: read.workflowType,
+      taskQueue: ex.taskQueue,
+      input: { target: input.target, buildUrl: state.buildUrl, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs, ...request },
+      attach: false,
+    });
+    const deadline = Date.now() + 90_000;
+    let out = await backend.outcome(readId);
     while (!out && Date.now() < deadline) {
       await sleep(100);
-      out = await backend.outcome(workflowId);
+      out = await backend.outcome(readId);
     }
     return out;
   }
@@ -256,19 +260,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   async function consoleRead(req: Request, caller: ApiToken | null, [id]: string[]): Promise<Response> {
     const start = new URL(req.url).searchParams.get('start') ?? '0';
     if (!/^\d{1,15}$/.test(start)) throw new ApiError(400, 'InvalidRequest', 'start: a byte offset (0, or the X-Text-Size of the previous read)', 'start');
-    const ex = await execution(id!, caller);
-    const { state } = await stateOf(ex);
-    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
-    const input = (await backend.input(id!)) as TriggerInput;
-    const readId = `${id}:console:${crypto.randomUUID()}`;
-    await backend.start({
-      id: readId,
-      workflowType: CONSOLE_WORKFLOW_TYPE,
-      taskQueue: ex.taskQueue,
-      input: { target: input.target, buildUrl: state.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs },
-      attach: false,
-    });
-    const out = await outcomeWithin(readId, 90_000);
+    const out = await readThroughWorker(id!, caller, { kind: 'console', workflowType: CONSOLE_WORKFLOW_TYPE }, { start });
     if (!out) throw new ApiError(504, 'ConsoleTimeout', `no worker read the console of '${id}' within 90 s`);
     if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? 'ConsoleUnavailable', out.failure?.message ?? `reading the console ended ${out.status}`);
     const r = out.result as { data: string; encoding: 'base64' | 'gzip+base64'; next: string; more: boolean };

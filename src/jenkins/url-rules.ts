@@ -76,3 +76,12 @@ export function jenkinsUrlProblem(value: string, kind: 'root' | 'job'): string |
   }
   return null;
 }
+
+/** scheme://host[:port] of a URL, or null when it does not parse. */
+export function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}

@@ -3,7 +3,7 @@ import { JenkinsProtocolError, JenkinsUsageError } from './errors.js';
 import { redactUrl } from './redact.js';
 import { isHttpUrl, jobNameSegmentProblem } from './url-rules.js';
 
-export { isHttpUrl, hasUserInfo, jenkinsUrlProblem, jobNameSegmentProblem, USER_INFO_MESSAGE } from './url-rules.js';
+export { isHttpUrl, hasUserInfo, jenkinsUrlProblem, jobNameSegmentProblem, originOf, USER_INFO_MESSAGE } from './url-rules.js';
 
 export { redactUrl };
 
@@ -95,14 +95,6 @@ export function joinUrl(base: string, path: string): string {
   return `${stripTrailingSlashes(base)}/${path.replace(/^\/+/, '')}`;
 }
 
-/** scheme://host[:port] of a URL, or null when it does not parse. */
-export function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
 
 function stripTrailingSlashes(value: string): string {
   return value.replace(/\/+$/, '');

@@ -51,6 +51,16 @@ export const RemoteHostSchema = z.strictObject({
 });
 export type RemoteHost = z.output<typeof RemoteHostSchema>;
 
+/**
+ * The origins of remote hosts: each host's url and credentialOrigins. Where a host's credentials
+ * may go, and (for all hosts) where a shared worker may send requests at all.
+ */
+export function originsOf(hosts: readonly RemoteHost[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hosts) for (const u of [h.url, ...h.credentialOrigins]) out.add(new URL(u).origin);
+  return out;
+}
+
 export const CredentialSchema = z
   .strictObject({
     username: z.string().min(1).optional(),

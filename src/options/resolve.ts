@@ -1,6 +1,6 @@
 import { USER_INFO_MESSAGE, buildJobUrl, hasUserInfo, isHttpUrl, isJobUrl, jenkinsUrlProblem, normaliseJobUrl, normaliseRoot, rootOfJobUrl } from '../jenkins/urls.js';
 import { type AuthRef, toAuthRef } from './auth.js';
-import type { Config, RemoteHost } from './config-schema.js';
+import { type Config, type RemoteHost, originsOf } from './config-schema.js';
 import { OptionsError } from './errors.js';
 import type { StepOptions } from './step-options.js';
 import type { Target } from './trigger-input-schema.js';
@@ -91,8 +91,7 @@ function unknownHost(name: string): OptionsError {
 }
 
 function credentialsMayGo(host: RemoteHost, root: string): boolean {
-  const origin = new URL(root).origin;
-  return [host.url, ...host.credentialOrigins].some((u) => new URL(u).origin === origin);
+  return originsOf([host]).has(new URL(root).origin);
 }
 
 export function checkCredentialIds(auth: AuthRef, config: Config, field = 'auth'): void {

@@ -11,7 +11,7 @@ import { JenkinsEmulator } from '../../src/emulator/index.js';
 import { RemoteJobHandle } from '../../src/handle.js';
 import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput } from '../../src/options/trigger-input.js';
-import { CLI_BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { CLI_BIN, isolatedEnv, runCli, stopChild } from '../helpers/cli.js';
 import { eventually } from '../helpers/harness.js';
 import { requireTemporalCli, startDevServer } from '../helpers/temporal.js';
 
@@ -72,11 +72,7 @@ describe('logs, list and setup from a caller without the worker\'s disk or crede
     await eventually(() => /remote-trigger worker: task queue/.test(err), `the worker process to start (${err})`, 60_000);
   });
   after(async () => {
-    if (worker && worker.exitCode === null) {
-      const gone = new Promise((r) => worker.once('exit', r));
-      worker.kill('SIGTERM');
-      await gone;
-    }
+    await stopChild(worker);
     await emulator?.stop();
     await env?.teardown();
   });

@@ -11,7 +11,7 @@ import { JenkinsEmulator } from '../../src/emulator/index.js';
 import { RemoteJobHandle } from '../../src/handle.js';
 import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput } from '../../src/options/trigger-input.js';
-import { CLI_BIN, isolatedEnv } from '../helpers/cli.js';
+import { CLI_BIN, isolatedEnv, stopChild } from '../helpers/cli.js';
 import { eventually } from '../helpers/harness.js';
 import { requireTemporalCli, startDevServer } from '../helpers/temporal.js';
 
@@ -56,11 +56,7 @@ describe('worker metrics endpoint and JSON logs', () => {
     await eventually(() => /task queue/.test(stderr), 'the worker to run', 60_000);
   });
   after(async () => {
-    if (worker && worker.exitCode === null) {
-      const gone = new Promise((r) => worker.once('exit', r));
-      worker.kill('SIGTERM');
-      await gone;
-    }
+    await stopChild(worker);
     await emulator?.stop();
     await env?.teardown();
   });
