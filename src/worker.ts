@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkerOptions } from '@temporalio/worker';
 import { ConsoleStore, createActivities } from './activities/index.js';
+import { WaitHub } from './waiting/hub.js';
 import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import { type Config, loadConfig } from './options/config.js';
 import { checkSearchAttributes, type OperatorServiceLike } from './search-attributes.js';
@@ -52,10 +53,11 @@ const quietBundlerLogger = {
 
 /** Worker settings our activities need, also for a user's own worker (remote-trigger/worker). */
 export const TRIGGER_WORKER_OPTIONS = {
-  // Long watchers hold an activity slot each for the whole build (docs/design.md §2.2).
+  // Waiting triggers hold no slot (the wait hub, docs/design.md §16): slots bound the short
+  // activities (metadata, trigger, abort, reads) running at once.
   maxConcurrentActivityTaskExecutions: 500,
-  // Cancellation (abort) reaches a watching activity only with a heartbeat reply: bound the
-  // delay to ~2 s instead of 0.8 × heartbeatTimeout, at one heartbeat RPC per 2 s per watcher.
+  // Cancellation reaches a running activity (an abort's own wait for the stopped build) only with
+  // a heartbeat reply: bound that delay to ~2 s.
   maxHeartbeatThrottleInterval: '2s',
 } as const satisfies Partial<WorkerOptions>;
 
@@ -85,6 +87,11 @@ export interface TriggerWorkerOptions {
   searchAttributes?: readonly string[];
   /** Where the worker counts triggers, Jenkins requests, poll lateness and waiting triggers (README, "Metrics"). */
   metrics?: TriggerMetrics;
+  /**
+   * The heartbeat timeout of this worker's waits (default REMOTE_TRIGGER_WAIT_HEARTBEAT_SECONDS,
+   * else 240 s): how soon a killed worker's waits resume elsewhere (docs/design.md §16).
+   */
+  waitHeartbeatTimeoutMs?: number;
   /** Passed through to Worker.create (tests tune sticky timeouts and identities). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -94,7 +101,8 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
   const searchAttributes = o.searchAttributes ?? (await registeredSearchAttributes(o.connection, namespace));
   const tracing = installTracing('remote-trigger-worker');
   const metrics = o.metrics ?? new TriggerMetrics();
-  const activities = createActivities({
+  const deps = {
+    waitHeartbeatTimeoutMs: o.waitHeartbeatTimeoutMs,
     searchAttributes,
     metrics,
     config: o.config,
@@ -106,8 +114,10 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
       misconfiguredGraceMs: o.misconfigured?.graceMs ?? DEFAULT_TRUST_POLICY.misconfiguredGraceMs,
       misconfiguredRetryDelayMs: o.misconfigured?.retryDelayMs ?? DEFAULT_TRUST_POLICY.misconfiguredRetryDelayMs,
     },
-  });
-  return Worker.create({
+  };
+  const hub = new WaitHub(deps);
+  const activities = createActivities(deps, hub);
+  const worker = await Worker.create({
     connection: o.connection,
     namespace,
     taskQueue: o.taskQueue,
@@ -131,6 +141,11 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     },
     ...o.workerOptions,
   });
+  // When the worker stops, its waits go back to Temporal at once (not after their heartbeat
+  // timeout), while the worker's connection is still open.
+  const run = worker.run.bind(worker);
+  worker.run = () => run().finally(() => hub.close());
+  return worker;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface ActivityDeps {
   requestObserver?: RequestObserver;
   /** The worker's metrics (README, "Metrics"). */
   metrics?: TriggerMetrics;
+  /** The heartbeat timeout this worker's waits get (src/waiting/hub.ts); default from the environment. */
+  waitHeartbeatTimeoutMs?: number;
 }
 
 export interface SharedState {
@@ -70,6 +72,21 @@ export function settingsOf(input: TriggerInput): ClientSettings {
  */
 export function jenkinsFor(target: Target, settings: ClientSettings, deps: ActivityDeps, shared: SharedState, token: SecretRef | null = null): JenkinsClient {
   const ctx = Context.current();
+  return trustedJenkinsClient(target, settings, deps, shared, token, { signal: ctx.cancellationSignal, log: (line) => ctx.log.info(line) });
+}
+
+/**
+ * The same, outside an activity: for the worker's wait hub (src/waiting/), which polls for many
+ * activities after they returned. The trust checks run the same way.
+ */
+export function trustedJenkinsClient(
+  target: Target,
+  settings: ClientSettings,
+  deps: ActivityDeps,
+  shared: SharedState,
+  token: SecretRef | null,
+  io: { signal?: AbortSignal; log: (line: string) => void },
+): JenkinsClient {
   const policy = deps.policy ?? DEFAULT_TRUST_POLICY;
   authorizeTarget(target, token, deps.config, policy);
   return new JenkinsClient({
@@ -81,8 +98,8 @@ export function jenkinsFor(target: Target, settings: ClientSettings, deps: Activ
     limiter: shared.limiters.forOrigin(new URL(target.root).origin, target.maxConn),
     crumbCache: settings.useCrumbCache ? shared.crumbCache : undefined,
     jobInfoCache: settings.useJobInfoCache ? shared.jobInfoCache : undefined,
-    signal: ctx.cancellationSignal,
-    log: (line) => ctx.log.info(line),
+    signal: io.signal,
+    log: io.log,
     // A span per request and its W3C traceparent, always (docs/design.md §15).
     observer: deps.requestObserver ?? tracingObserver(deps.metrics?.requestObserver()),
   });

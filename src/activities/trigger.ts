@@ -1,9 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { JenkinsError, normaliseJobUrl, rebaseOnRoot, type JenkinsClient } from '../jenkins/index.js';
+import { JenkinsError, jobPathOf, type JenkinsClient } from '../jenkins/index.js';
 import { describeAuth } from '../options/auth.js';
 import { formatParameters, type ParameterList } from '../options/parameters.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, pollSleep, settingsOf, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, settingsOf, toFailure } from './context.js';
 import { resolveSecret } from './secrets.js';
 import { FailureTypes, type JobFacts, type Triggered } from './types.js';
 
@@ -25,6 +25,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
       fileParameters: namesOfType('FileParameterDefinition'),
       passwordParameters: namesOfType('PasswordParameterDefinition'),
       searchAttributes: [...(deps.searchAttributes ?? [])],
+      waitHeartbeatTimeoutMs: deps.waitHeartbeatTimeoutMs,
     };
     for (const f of input.files) {
       if (!facts.fileParameters!.includes(f.name)) {
@@ -62,42 +63,6 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
     return facts;
   } catch (e) {
     throw toFailure(e);
-  }
-}
-
-/**
- * preventRemoteBuildQueue, with its documented meaning (docs/plugin-compat.md §14): wait while the remote
- * job is building or has queued items, then trigger.
- */
-export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<void> {
-  let phase = 'checking';
-  const stop = keepHeartbeating(() => ({ phase }));
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
-  const log = Context.current().log;
-  try {
-    for (;;) {
-      try {
-        const [builds, queue] = await Promise.all([jenkins.listBuilds(job.jobUrl, 5), jenkins.listQueue()]);
-        const jobPath = pathOf(job.jobUrl, input.target.root);
-        const busy = builds.some((b) => b.building) || queue.some((q) => q.jobUrl && pathOf(q.jobUrl, input.target.root) === jobPath);
-        if (!busy) {
-          log.info(`  Remote job ${input.job} is currently not building.`);
-          return;
-        }
-        phase = 'remote job busy';
-        log.info(
-          `  Remote build is currently running - waiting for it to finish. Next try in ${input.pollIntervalSeconds} seconds.`,
-        );
-      } catch (e) {
-        if (!(e instanceof JenkinsError) || !e.retryable) throw e;
-        phase = `retrying: ${e.message}`;
-      }
-      await pollSleep(deps, input.pollIntervalSeconds * 1000);
-    }
-  } catch (e) {
-    throw toFailure(e);
-  } finally {
-    stop();
   }
 }
 
@@ -170,10 +135,10 @@ async function findEarlierTrigger(
   const sent = job.parameterized ? parameters : [];
   const matches = (params: Record<string, string>) =>
     marker ? params[marker] === input.triggerId : sent.every(([k, v]) => !Object.hasOwn(params, k) || params[k] === v);
-  const jobPath = pathOf(job.jobUrl, input.target.root);
+  const jobPath = jobPathOf(job.jobUrl, input.target.root);
 
   const queued = (await jenkins.listQueue()).find(
-    (q) => q.jobUrl !== null && pathOf(q.jobUrl, input.target.root) === jobPath && q.inQueueSince >= since && matches(q.params),
+    (q) => q.jobUrl !== null && jobPathOf(q.jobUrl, input.target.root) === jobPath && q.inQueueSince >= since && matches(q.params),
   );
   if (queued) return { queueId: queued.id, merged: false, recovered: 'queue' };
 
@@ -191,7 +156,4 @@ async function findEarlierTrigger(
   return null;
 }
 
-function pathOf(url: string, root: string): string {
-  return new URL(normaliseJobUrl(rebaseOnRoot(url, root))).pathname.replace(/\/+$/, '');
-}
 

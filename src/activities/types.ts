@@ -23,6 +23,11 @@ export interface JobFacts {
    * upserts only these (docs/design.md §3.8). Absent in histories recorded before them.
    */
   searchAttributes?: string[];
+  /**
+   * The heartbeat timeout for the waits, from a worker with the wait hub (docs/design.md §16).
+   * Absent in histories recorded before it: those keep their old wait options.
+   */
+  waitHeartbeatTimeoutMs?: number;
 }
 
 export interface Triggered {

@@ -1,4 +1,5 @@
 import { causeDescription, timeSpan } from './model.js';
+import { type BuildListSelection, buildListSelection, selectBuilds } from './build-ranges.js';
 import type { Build, Cause, JobState, Model, ParamValue, QueueItem } from './model.js';
 import type { EmulatorParameter } from './types.js';
 
@@ -237,8 +238,9 @@ export function defaultString(p: EmulatorParameter): string {
   return p.default === undefined ? '' : String(p.default);
 }
 
-export function jobJson(model: Model, job: JobState, root: string): Record<string, unknown> {
+export function jobJson(model: Model, job: JobState, root: string, selection: BuildListSelection = buildListSelection(undefined)): Record<string, unknown> {
   const builds = job.builds;
+  const estimate = estimatedDuration(job);
   const completed = builds.filter((b) => !b.building);
   const pick = (pred: (b: Build) => boolean) => buildRef(completed.find(pred), root);
   const queued = model.queued().find((i) => i.job === job);
@@ -254,7 +256,7 @@ export function jobJson(model: Model, job: JobState, root: string): Record<strin
     url: jobUrl(root, job.fullName),
     buildable: !job.def.disabled,
     // Richer than depth 0 so that one request answers "which build has queueId N".
-    builds: builds.slice(0, 100).map((b) => ({
+    [selection.key]: selectBuilds(builds, selection).map((b) => ({
       _class: FREESTYLE_BUILD,
       number: b.number,
       url: buildUrl(root, b),
@@ -262,6 +264,9 @@ export function jobJson(model: Model, job: JobState, root: string): Record<strin
       timestamp: b.timestamp,
       result: b.result,
       building: b.building,
+      inProgress: b.inProgress,
+      duration: b.building ? 0 : b.duration,
+      estimatedDuration: estimate,
       actions: actionsJson(b.params, b.causes).filter((a) => a._class === 'hudson.model.ParametersAction'),
     })),
     color: jobColor(job),

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { buildListSelection } from './build-ranges.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   buildJson,
@@ -273,7 +274,9 @@ export class JenkinsRoutes {
     if (first === undefined && this.isRead(ctx)) {
       return htmlReply(`<!DOCTYPE html><html><head><title>${job.fullName} [Jenkins]</title></head><body><h1>Project ${job.shortName}</h1></body></html>`);
     }
-    if (first === 'api' && more.join('/') === 'json' && this.isRead(ctx)) return jsonReply(jobJson(this.model, job, this.root()));
+    if (first === 'api' && more.join('/') === 'json' && this.isRead(ctx)) {
+      return jsonReply(jobJson(this.model, job, this.root(), buildListSelection(param(ctx, 'tree'))));
+    }
     if (first === 'build' && more.length === 0) return this.doBuild(ctx, job);
     if (first === 'buildWithParameters' && more.length === 0) return this.doBuildWithParameters(ctx, job);
     if (first !== undefined) {

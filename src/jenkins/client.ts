@@ -25,6 +25,7 @@ import type {
   TriggerResponse,
 } from './types.js';
 import { joinUrl, normaliseJobUrl, normaliseRoot, originOf, queueIdFromLocation, redactUrl } from './urls.js';
+import { type QueueState, QUEUE_STATES_TREE, buildPageSchema, buildPageTree, queueStatesSchema, toBuildPage, toQueueStates } from './watch-views.js';
 import { toBuildSummaries, toBuildView, toJobInfo, toQueueItemView, toQueueListItems } from './views.js';
 
 export interface JenkinsClientOptions {
@@ -153,6 +154,18 @@ export class JenkinsClient {
   async findBuildByQueueId(jobUrl: string, queueId: number): Promise<BuildSummary | null> {
     const builds = await this.listBuilds(jobUrl);
     return builds.find((b) => b.queueId === queueId) ?? null;
+  }
+
+  /** Builds [from, to) of a job, newest first, each with its completion fields (docs/jenkins.md §8.4). */
+  async listBuildPage(jobUrl: string, from: number, to: number): Promise<BuildView[]> {
+    const res = await this.get(`${normaliseJobUrl(jobUrl)}/api/json?tree=${encodeURIComponent(buildPageTree(from, to))}`);
+    return toBuildPage(readJson(res, buildPageSchema, 'a page of builds'), this.root);
+  }
+
+  /** The items waiting in the queue, each with its state (docs/jenkins.md §8.3). */
+  async listQueueStates(): Promise<QueueState[]> {
+    const res = await this.get(`${this.root}/queue/api/json?tree=${encodeURIComponent(QUEUE_STATES_TREE)}`);
+    return toQueueStates(readJson(res, queueStatesSchema, 'the queue'), this.root);
   }
 
   async getBuild(buildUrl: string): Promise<BuildView> {

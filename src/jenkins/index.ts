@@ -13,6 +13,7 @@ export {
   jenkinsUrlProblem,
   jobNameSegmentProblem,
   originOf,
+  jobPathOf,
   USER_INFO_MESSAGE,
 } from './urls.js';
 export {
@@ -47,3 +48,4 @@ export type {
   QueueListItem,
   ConsoleChunk,
 } from './types.js';
+export { BUILDS_CAP, type QueueState } from './watch-views.js';

@@ -99,3 +99,8 @@ export function joinUrl(base: string, path: string): string {
 function stripTrailingSlashes(value: string): string {
   return value.replace(/\/+$/, '');
 }
+
+/** The path of a job URL on its root, for comparing jobs named by different URLs (§5.3). */
+export function jobPathOf(url: string, root: string): string {
+  return new URL(normaliseJobUrl(rebaseOnRoot(url, root))).pathname.replace(/\/+$/, '');
+}

@@ -29,6 +29,12 @@ export const LIMITS = {
   notify: { maxTargets: 5 },
   /** Characters of a trigger id (its workflow id). */
   triggerId: { maxLength: 255 },
+  /**
+   * Seconds of a wait's heartbeat timeout (a worker setting, REMOTE_TRIGGER_WAIT_HEARTBEAT_SECONDS):
+   * how long the waits of a killed worker take to move to another, against 1 / (0.4 × this)
+   * heartbeats per waiting trigger (docs/design.md §16).
+   */
+  waitHeartbeatTimeout: { min: 10, max: 600, default: 240 },
 } as const;
 
 export function describeRange(r: { min: number; max: number }, unit: string): string {

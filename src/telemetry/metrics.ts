@@ -55,16 +55,11 @@ export class TriggerMetrics {
     this.lateness.count += 1;
   }
 
-  /** Counts a trigger as waiting in `phase` while `fn` runs (queue, build, idle). */
-  async waiting<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+  /** Counts triggers waiting in `phase` (idle, queue, build): +1 when a wait starts, -1 when it ends. */
+  waitingChanged(phase: string, delta: number): void {
     const g = this.gauges.get(phase) ?? { labels: { phase }, value: 0 };
     this.gauges.set(phase, g);
-    g.value += 1;
-    try {
-      return await fn();
-    } finally {
-      g.value -= 1;
-    }
+    g.value += delta;
   }
 
   /** Wraps Jenkins requests (inside the tracing span) to count them by host, method and status class. */

@@ -14,7 +14,7 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { RemoteTriggerActivities, BuildRef, ArtifactRequest } from '../activities/types.js';
+import type { RemoteTriggerActivities, BuildRef, ArtifactRequest, JobFacts } from '../activities/types.js';
 import { FailureTypes } from '../activities/types.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { type TriggerInput, checkTriggerInput } from '../options/trigger-input-schema.js';
@@ -178,18 +178,19 @@ async function follow(input: TriggerInput, st: TriggerState): Promise<TriggerSta
       });
       if (patched(SEARCH_ATTRIBUTES_PATCH)) searchAttributes = { allowed: job.searchAttributes ?? [], last: {} };
       publish();
-      if (input.preventRemoteBuildQueue) await acts.long.waitUntilJobIdle(input, job);
+      const waits = waitActivities(input, job);
+      if (input.preventRemoteBuildQueue) await waits.waitUntilJobIdle(input, job);
 
       const triggered = await CancellationScope.nonCancellable(() => acts.trigger.triggerBuild(input, job));
       st.status = 'QUEUED';
       st.queueId = triggered.queueId;
       publish();
 
-      const build = triggered.build ?? (await acts.long.awaitBuildStart(input, triggered.queueId));
+      const build = triggered.build ?? (await waits.awaitBuildStart(input, triggered.queueId));
       markRunning(st, build);
       publish();
 
-      const finished = await acts.long.watchBuild(input, build);
+      const finished = await waits.watchBuild(input, build);
       finish(st, finished.result);
       publish();
     });
@@ -251,8 +252,8 @@ export async function readBuildArtifact(req: ArtifactRequest): Promise<{ body: s
 
 function activitiesFor(input: TriggerInput) {
   const retryShort = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: SHORT_ACTIVITY_MAX_ATTEMPTS };
-  // Long watchers heartbeat from a timer, independent of the poll interval, so a dead worker
-  // is noticed within this timeout and the activity resumes elsewhere from its last cursor.
+  // The waits of histories recorded before the wait hub (see waitActivities): a dead worker is
+  // noticed within this timeout and the wait resumes elsewhere from its last cursor.
   const heartbeatTimeout = Math.min(60_000, Math.max(10_000, 2 * input.pollIntervalSeconds * 1000));
   return {
     short: proxyActivities<RemoteTriggerActivities>({
@@ -273,6 +274,22 @@ function activitiesFor(input: TriggerInput) {
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
   };
+}
+
+/**
+ * The waits' activities (docs/design.md §16). A worker with the wait hub reports the heartbeat
+ * timeout it wants in the job facts; the workflow then does not wait for a cancelled wait to
+ * confirm, so an abort reaches Jenkins at once while the hub drops the wait at its next
+ * heartbeat. Histories recorded before (no such fact) keep their options and their commands.
+ */
+function waitActivities(input: TriggerInput, job: JobFacts) {
+  if (job.waitHeartbeatTimeoutMs === undefined) return activitiesFor(input).long;
+  return proxyActivities<RemoteTriggerActivities>({
+    startToCloseTimeout: '30 days',
+    heartbeatTimeout: job.waitHeartbeatTimeoutMs,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    cancellationType: ActivityCancellationType.TRY_CANCEL,
+  });
 }
 
 /**
