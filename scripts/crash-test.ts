@@ -27,6 +27,9 @@ import type { BuildResult } from '../src/emulator/types.js';
 import { Harness, sharedBundlePath } from '../test/helpers/harness.js';
 import { freePort, spawnWorker, startTemporalServer, type Proc } from '../test/reliability/processes.js';
 
+// The workers it kills hand their waits to the next worker after this heartbeat timeout
+// (docs/design.md §16); the default 240 s would make each kill cost four minutes.
+process.env.REMOTE_TRIGGER_WAIT_HEARTBEAT_SECONDS ??= '10';
 const t0 = Date.now();
 const seed = Number(process.env.CRASH_SEED ?? t0 % 1_000_000);
 const STORM_MS = Number(process.env.CRASH_STORM_S ?? 100) * 1000;

@@ -1,4 +1,4 @@
-import { Context, ApplicationFailure, sleep } from '@temporalio/activity';
+import { Context, ApplicationFailure } from '@temporalio/activity';
 import type { TriggerMetrics } from '../telemetry/metrics.js';
 import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
 import type { Config } from '../options/config.js';
@@ -143,12 +143,6 @@ export function keepHeartbeating(details: () => unknown): () => void {
   return () => clearInterval(timer);
 }
 
-/** Sleeps until the next poll and records how late it woke against the delay asked for. */
-export async function pollSleep(deps: ActivityDeps, ms: number): Promise<void> {
-  const due = performance.now() + ms;
-  await sleep(ms);
-  deps.metrics?.pollLate(performance.now() - due);
-}
 
 /** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */
 export function isCancelled(): boolean {
