@@ -132,8 +132,3 @@ export async function pollSleep(deps: ActivityDeps, ms: number): Promise<void> {
   await sleep(ms);
   deps.metrics?.pollLate(performance.now() - due);
 }
-
-/** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */
-export function isCancelled(): boolean {
-  return Context.current().cancellationSignal.aborted;
-}

@@ -175,7 +175,7 @@ export class JenkinsClient {
       );
     }
     // X-More-Data is absent, not "false", once the log is complete.
-    return { text: res.text(), bytes: res.body, nextStart, moreData: res.headers.get('x-more-data') === 'true' };
+    return { bytes: res.body, nextStart, moreData: res.headers.get('x-more-data') === 'true' };
   }
 
   /** Jenkins answers 302 (forwardToPreviousPage), also for builds that already finished. */

@@ -96,8 +96,6 @@ export interface QueueListItem {
 }
 
 export interface ConsoleChunk {
-  /** The chunk decoded on its own: a character split across two chunks is broken here. */
-  text: string;
   /** The chunk's bytes exactly as sent: what to store, so split characters join up again. */
   bytes: Uint8Array;
   /** X-Text-Size: a byte offset into the raw log; opaque, pass it back as `start`. */
