@@ -55,7 +55,7 @@ export interface ClientSettings {
 }
 
 /** The HTTP settings a trigger's options name (timeouts, caches). */
-export function settingsOf(input: TriggerInput): ClientSettings {
+export function clientSettingsOf(input: TriggerInput): ClientSettings {
   return {
     useCrumbCache: input.useCrumbCache,
     useJobInfoCache: input.useJobInfoCache,
@@ -63,6 +63,9 @@ export function settingsOf(input: TriggerInput): ClientSettings {
     httpPostReadTimeoutMs: input.httpPostReadTimeoutMs,
   };
 }
+
+/** @deprecated The old name of clientSettingsOf, kept until watch.ts and trigger.ts move to it. */
+export const settingsOf = clientSettingsOf;
 
 /**
  * A Jenkins client for one activity attempt: the target and secret references checked against

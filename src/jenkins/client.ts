@@ -14,7 +14,7 @@ import { expectOk, httpError, readJson } from './responses.js';
 import { buildListSchema, buildSchema, jobSchema, queueItemSchema, queueListSchema } from './schemas.js';
 import { triggerBody, triggerUrl } from './trigger-request.js';
 import type {
-  BuildSummary,
+  JobBuildEntry,
   BuildView,
   ConsoleChunk,
   CrumbEntry,
@@ -25,7 +25,7 @@ import type {
   TriggerResponse,
 } from './types.js';
 import { joinUrl, normaliseJobUrl, normaliseRoot, originOf, queueIdFromLocation, redactUrl } from './urls.js';
-import { toBuildSummaries, toBuildView, toJobInfo, toQueueItemView, toQueueListItems } from './views.js';
+import { toJobBuildEntries, toBuildView, toJobInfo, toQueueItemView, toQueueListItems } from './views.js';
 
 export interface JenkinsClientOptions {
   /** Effective root; used for crumb/queue/cancel URLs, for re-basing, and as the only origin that gets credentials. */
@@ -143,14 +143,14 @@ export class JenkinsClient {
   }
 
   /** Newest first; Jenkins caps `builds` at 100. */
-  async listBuilds(jobUrl: string, limit = 100): Promise<BuildSummary[]> {
+  async listBuilds(jobUrl: string, limit = 100): Promise<JobBuildEntry[]> {
     const tree = `${BUILDS_TREE}{0,${Math.max(1, Math.floor(limit))}}`;
     const res = await this.get(`${normaliseJobUrl(jobUrl)}/api/json?tree=${encodeURIComponent(tree)}`);
-    return toBuildSummaries(readJson(res, buildListSchema, 'the build list'), this.root);
+    return toJobBuildEntries(readJson(res, buildListSchema, 'the build list'), this.root);
   }
 
   /** The fallback once the queue item has expired (5 min after leaving the queue, or a restart). */
-  async findBuildByQueueId(jobUrl: string, queueId: number): Promise<BuildSummary | null> {
+  async findBuildByQueueId(jobUrl: string, queueId: number): Promise<JobBuildEntry | null> {
     const builds = await this.listBuilds(jobUrl);
     return builds.find((b) => b.queueId === queueId) ?? null;
   }

@@ -43,7 +43,7 @@ export type {
   TriggerResponse,
   BuildResult,
   BuildView,
-  BuildSummary,
+  JobBuildEntry,
   QueueListItem,
   ConsoleChunk,
 } from './types.js';

@@ -77,7 +77,8 @@ export interface BuildView {
   estimatedDurationMs?: number;
 }
 
-export interface BuildSummary {
+/** One entry of a job's `builds` list (docs/jenkins.md §8.2): what finds a build by its queue id. */
+export interface JobBuildEntry {
   number: number;
   url: string;
   queueId: number | null;
