@@ -38,7 +38,9 @@ export const RemoteHostSchema = z.strictObject({
     .optional()
     .transform((v) => (v === undefined ? undefined : Math.min(5, Math.max(1, v)))),
   hasBuildTokenRootSupport: z.boolean().default(false),
+  /** The default of the step's useCrumbCache for triggers naming this host; the step's own value wins. */
   useCrumbCache: z.boolean().optional(),
+  /** The default of the step's useJobInfoCache for triggers naming this host; the step's own value wins. */
   useJobInfoCache: z.boolean().optional(),
   /**
    * Other origins that may receive this host's credentials when a full job URL points there

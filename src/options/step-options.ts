@@ -105,8 +105,10 @@ export const StepOptionsSchema = z.strictObject({
     .transform((v) => Math.min(LIMITS.maxConn.max, Math.max(LIMITS.maxConn.min, v ?? LIMITS.maxConn.default))),
   trustAllCertificates: z.boolean().default(false),
   overrideTrustAllCertificates: z.boolean().default(false),
-  useCrumbCache: z.boolean().default(false),
-  useJobInfoCache: z.boolean().default(false),
+  /** Absent: the named host's `useCrumbCache`, else false (resolveCaches in resolve.ts). */
+  useCrumbCache: z.boolean().optional(),
+  /** Absent: the named host's `useJobInfoCache`, else false (resolveCaches in resolve.ts). */
+  useJobInfoCache: z.boolean().optional(),
   disabled: z.boolean().default(false),
   /** Milliseconds; < 1000 becomes the default, as in the plugin. */
   httpGetReadTimeout: intWithFallback(LIMITS.httpGetReadTimeout, 'ms'),
