@@ -3,7 +3,7 @@
 // `retryable` / `requestSent` let the calling activity decide. The single exception is a POST
 // rejected with 403 "No valid crumb", which Jenkins refuses before queueing anything, so sending
 // it once more with a fresh crumb cannot create a second build.
-import { authIdentity, needsCrumb, type JenkinsAuth } from './auth.js';
+import { authFingerprint, authIdentity, needsCrumb, type JenkinsAuth } from './auth.js';
 import type { TtlCache } from './cache.js';
 import { CookieJar } from './cookies.js';
 import { Crumbs } from './crumb.js';
@@ -12,6 +12,7 @@ import { Transport, type HttpResponse, type Limiter, type RequestObserver } from
 import { extractJenkinsMessage } from './jenkins-message.js';
 import { expectOk, httpError, readJson } from './responses.js';
 import { buildListSchema, buildSchema, jobSchema, queueItemSchema, queueListSchema } from './schemas.js';
+import type { SingleFlight } from './single-flight.js';
 import { triggerBody, triggerUrl } from './trigger-request.js';
 import type {
   JobBuildEntry,
@@ -42,6 +43,10 @@ export interface JenkinsClientOptions {
   crumbCache?: TtlCache<CrumbEntry>;
   /** Shared across clients; key `${jobUrl}|${identity}`. */
   jobInfoCache?: TtlCache<JobInfo>;
+  /** Shared across clients: crumb requests for the same root and credential within 1 s are one. */
+  crumbFlights?: SingleFlight<CrumbEntry>;
+  /** Shared across clients: job metadata requests for the same job and credential within 1 s are one. */
+  jobInfoFlights?: SingleFlight<JobInfo>;
   /** Aborts every in-flight request; the signal's reason is rethrown as is. */
   signal?: AbortSignal;
   /** Progress lines like the plugin's; never secrets or parameter values. */
@@ -69,6 +74,8 @@ export class JenkinsClient {
   private readonly getTimeoutMs: number;
   private readonly postTimeoutMs: number;
   private readonly log: (line: string) => void;
+  /** What single-flight keys add to a URL: requests are alike only with the same credential and TLS checks. */
+  private readonly flightScope: string;
 
   constructor(private readonly opts: JenkinsClientOptions) {
     this.root = normaliseRoot(opts.root);
@@ -78,6 +85,7 @@ export class JenkinsClient {
     this.getTimeoutMs = opts.getTimeoutMs ?? 10_000;
     this.postTimeoutMs = opts.postTimeoutMs ?? 30_000;
     this.log = opts.log ?? (() => {});
+    this.flightScope = `${authFingerprint(opts.auth)}|${opts.trustAllCertificates ? 'insecure' : 'verified'}`;
     const jar = new CookieJar();
     this.transport = new Transport({
       root: this.root,
@@ -97,6 +105,9 @@ export class JenkinsClient {
       getTimeoutMs: this.getTimeoutMs,
       log: this.log,
       ...(opts.crumbCache ? { cache: opts.crumbCache } : {}),
+      ...(opts.crumbFlights ? { flights: opts.crumbFlights } : {}),
+      flightKey: `${this.root}|${this.flightScope}`,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
 
@@ -105,8 +116,12 @@ export class JenkinsClient {
     const key = `${url}|${this.identity}`;
     const cached = this.opts.jobInfoCache?.get(key);
     if (cached) return cached;
-    const res = await this.get(`${url}/api/json?tree=${encodeURIComponent(JOB_TREE)}`);
-    const info = toJobInfo(readJson(res, jobSchema, 'job metadata'), this.root);
+    const send = async () => {
+      const res = await this.get(`${url}/api/json?tree=${encodeURIComponent(JOB_TREE)}`);
+      return toJobInfo(readJson(res, jobSchema, 'job metadata'), this.root);
+    };
+    const flights = this.opts.jobInfoFlights;
+    const info = flights ? await flights.run(`${this.root}|${url}|${this.flightScope}`, send, this.opts.signal) : await send();
     this.opts.jobInfoCache?.set(key, info);
     return info;
   }
