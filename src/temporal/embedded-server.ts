@@ -76,7 +76,7 @@ export async function stopEmbeddedServer(dir: string): Promise<number | null> {
   const recordPath = path.join(dir, 'server.json');
   const rec = readRecord(recordPath);
   if (!rec) return null;
-  const { processMatches, waitGone } = await import('./local-service.js');
+  const { processMatches, waitGone } = await import('./processes.js');
   const marker = path.join(dir, 'temporal.sqlite');
   let stopped: number | null = null;
   if (processMatches(rec.pid, marker)) {
