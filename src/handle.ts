@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { FailureTypes } from './activities/types.js';
 import type { TriggerInput } from './options/trigger-input.js';
-import { abortSignal, abortUpdate, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
+import { ARTIFACT_WORKFLOW_TYPE, abortSignal, abortUpdate, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
 import type { ConsoleRead } from './activities/types.js';
 import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
+import { type Progress, type TriggerConsole, progressOf, triggerInputOf } from './handle-reads.js';
+import { RemoteTriggerError, stateFromFailure, toTriggerError } from './trigger-error.js';
+
+export { RemoteTriggerError, stateFromFailure, toTriggerError } from './trigger-error.js';
+export type { Progress, TriggerConsole } from './handle-reads.js';
 
 const QUERY_DEADLINE_MS = 10_000;
-
-/** A trigger that failed: the remote result did not pass, or the trigger itself failed. */
-export class RemoteTriggerError extends Error {
-  override name = 'RemoteTriggerError';
-  constructor(
-    message: string,
-    /** FailureTypes value, e.g. RemoteBuildFailed, JenkinsRejected, QueueItemCancelled. */
-    readonly type: string,
-    readonly state: TriggerState | null,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The plugin's Handle (docs/plugin-compat.md §12) as async TypeScript, backed by the trigger's workflow.
@@ -199,7 +190,7 @@ export class RemoteJobHandle {
     if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, 'NoBuild', s);
     const input = await this.input();
     try {
-      const out = await this.client.workflow.execute('readBuildArtifact', {
+      const out = await this.client.workflow.execute(ARTIFACT_WORKFLOW_TYPE, {
         taskQueue: await this.taskQueue(),
         workflowId: `${this.workflowId}/artifact/${randomUUID()}`,
         args: [{ target: input.target, buildUrl: s.buildUrl, path: filename, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
@@ -279,86 +270,10 @@ export class RemoteJobHandle {
 
   /** The trigger's workflow input (options as validated; references, never secrets). */
   async input(): Promise<TriggerInput> {
-    if (this.inputCache) return this.inputCache;
-    const history = await this.client.workflow.getHandle(this.workflowId).fetchHistory();
-    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const payload = started?.input?.payloads?.[0];
-    if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
-    const input = defaultPayloadConverter.fromPayload(payload) as TriggerInput | { triggerId: string; options: unknown };
-    if (!('options' in input)) {
-      this.inputCache = input;
-      return input;
-    }
-    // A remoteJob (docs/design.md §3.5) starts with step options; its TriggerInput is what the
-    // worker resolved, recorded as the result of the activity resolveTriggerOptions.
-    const events = history.events ?? [];
-    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveTriggerOptions');
-    const completed = scheduled && events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
-    const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-    if (!result) throw new Error(`trigger ${this.workflowId}: the worker has not resolved its options yet`);
-    this.inputCache = defaultPayloadConverter.fromPayload(result) as TriggerInput;
-    return this.inputCache;
+    return (this.inputCache ??= await triggerInputOf(this.client, this.workflowId));
   }
 
   private async taskQueue(): Promise<string> {
     return (await this.client.workflow.getHandle(this.workflowId).describe()).taskQueue;
   }
-}
-
-/** One read of the remote console (RemoteJobHandle.console). */
-export interface TriggerConsole {
-  /** The bytes exactly as Jenkins sent them. */
-  bytes: Uint8Array;
-  /** The bytes as UTF-8 (a character split across two reads is broken here; join `bytes` to avoid that). */
-  text: string;
-  /** Pass as `start` of the next call. */
-  next: string;
-  /** Jenkins' X-More-Data: the log may still grow. */
-  more: boolean;
-  /** Null while the trigger has no build yet. */
-  buildUrl: string | null;
-  /** The trigger is over and Jenkins says the log is complete: nothing more will come. */
-  done: boolean;
-}
-
-/** The pending activity of a running trigger and its last heartbeat details. */
-export interface Progress {
-  activity: string;
-  details: Record<string, unknown> | null;
-  /**
-   * Why the activity is being retried, when a worker lacked a host or credential the trigger
-   * needs (WorkerMisconfigured): the trigger waits for a worker configured for it.
-   */
-  waitingFor: string | null;
-}
-
-function progressOf(desc: WorkflowExecutionDescription): Progress | null {
-  const pending = desc.raw.pendingActivities?.[0];
-  if (!pending) return null;
-  const payload = pending.heartbeatDetails?.payloads?.[0];
-  const details = payload ? (defaultPayloadConverter.fromPayload(payload) as Record<string, unknown>) : null;
-  const failure = pending.lastFailure;
-  const misconfigured = failure?.applicationFailureInfo?.type === FailureTypes.WorkerMisconfigured;
-  return { activity: pending.activityType?.name ?? 'unknown', details, waitingFor: misconfigured ? (failure?.message ?? null) : null };
-}
-
-export function stateFromFailure(e: unknown): TriggerState | null {
-  if (!(e instanceof WorkflowFailedError)) return null;
-  const cause = e.cause;
-  if (cause instanceof ApplicationFailure && Array.isArray(cause.details) && cause.details[0]) {
-    return cause.details[0] as TriggerState;
-  }
-  return null;
-}
-
-export function toTriggerError(e: unknown, s: TriggerState | null): Error {
-  if (e instanceof WorkflowFailedError) {
-    const cause = e.cause;
-    let inner: unknown = cause;
-    while (inner && !(inner instanceof ApplicationFailure) && (inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
-    if (inner instanceof ApplicationFailure) return new RemoteTriggerError(inner.message, inner.type ?? 'Error', s);
-    if (cause) return new RemoteTriggerError(cause.message, cause.name, s);
-  }
-  if (e instanceof WorkflowNotFoundError) return new RemoteTriggerError(`no trigger with id '${(e as WorkflowNotFoundError).workflowId}'`, 'NotFound', null);
-  return e instanceof Error ? e : new Error(String(e));
 }

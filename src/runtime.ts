@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type Config, emptyConfig, loadConfig } from './options/config.js';
 import { resolveTemporal, temporalMode, type TemporalTarget } from './temporal/connect.js';
-import { type ConfigIdentity, configIdentity, ensureLocalService, registerClient, runningService, type ServiceRecord } from './temporal/local-service.js';
+import { registerClient } from './temporal/client-leases.js';
+import { type ConfigIdentity, configIdentity, ensureLocalService, runningService, type ServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
 
 /**

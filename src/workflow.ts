@@ -15,18 +15,15 @@
 export {
   triggerRemoteJob,
   startRemoteJob,
-  allRemoteJobs,
-  settleRemoteJobs,
   RemoteJob,
   RemoteJobError,
   type RemoteJobContext,
-  type RemoteJobSpec,
   type RemoteJobOutcome,
-  type AllRemoteJobsOptions,
 } from './workflows/api.js';
+export { allRemoteJobs, settleRemoteJobs, type RemoteJobSpec, type AllRemoteJobsOptions } from './workflows/fan-out.js';
 export { remoteTrigger, readBuildArtifact } from './workflows/remote-trigger.js';
 export { remoteJob } from './workflows/remote-job.js';
-export { remoteJobBatch } from './workflows/api.js';
+export { remoteJobBatch } from './workflows/fan-out.js';
 export { remoteStages, stagesQuery, type StagesState, type StageTriggerState } from './workflows/stages.js';
 export { stateQuery, abortSignal, abortUpdate, WORKFLOW_TYPE, REMOTE_JOB_WORKFLOW_TYPE } from './workflows/messages.js';
 export { checkRemoteJobOptions, type RemoteJobRequest } from './options/remote-job-options.js';

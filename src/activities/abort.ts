@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import type { JenkinsClient } from '../jenkins/index.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, settingsOf, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, clientSettingsOf, toFailure } from './context.js';
 import type { AbortOutcome, BuildRef } from './types.js';
 
 /** How long to wait for a stopped build to report ABORTED (Jenkins stops asynchronously). */
@@ -20,7 +20,7 @@ export async function abortRemote(
 ): Promise<AbortOutcome> {
   const log = Context.current().log;
   const stop = keepHeartbeating(() => ({ phase: 'aborting' }));
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  const jenkins = jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   try {
     let build = at.build;
     if (!build && at.queueId !== null) {

@@ -1,16 +1,15 @@
+// Where the remote console of a trigger with enhancedLogging goes: one file per trigger on the
+// worker's disk, written exactly once per byte (docs/design.md §9).
+//
+// Jenkins' `X-Text-Size` is an opaque cursor, so we never compute offsets: after each chunk
+// is appended we record (cursor, bytes written). If the worker dies between the append and the
+// record, the next attempt cuts the file back to the recorded length and asks Jenkins again
+// from the recorded cursor. Partial lines stay in the file as they came; a reader that wants
+// whole lines splits the concatenated bytes (see tailConsole).
+
 import { mkdir, open, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/**
- * Where the remote console of a trigger with enhancedLogging goes: one file per trigger on the
- * worker's disk, written exactly once per byte (docs/design.md §9).
- *
- * Jenkins' `X-Text-Size` is an opaque cursor, so we never compute offsets: after each chunk
- * is appended we record (cursor, bytes written). If the worker dies between the append and the
- * record, the next attempt cuts the file back to the recorded length and asks Jenkins again
- * from the recorded cursor. Partial lines stay in the file as they came; a reader that wants
- * whole lines splits the concatenated bytes (see tailConsole).
- */
 export interface ConsoleCursor {
   start: string;
   bytes: number;

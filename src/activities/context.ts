@@ -1,6 +1,6 @@
 import { Context, ApplicationFailure } from '@temporalio/activity';
 import type { TriggerMetrics } from '../telemetry/metrics.js';
-import { JenkinsClient, JenkinsError, MemoryTtlCache, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
+import { JenkinsClient, JenkinsError, MemoryTtlCache, SingleFlight, SINGLE_FLIGHT_WINDOW_MS, type CrumbEntry, type JobInfo } from '../jenkins/index.js';
 import type { Config } from '../options/config.js';
 import type { Target } from '../options/resolve.js';
 import type { TriggerInput } from '../options/trigger-input.js';
@@ -34,18 +34,24 @@ export interface ActivityDeps {
 
 export interface SharedState {
   limiters: HostLimiters;
-  /** Crumb + session cookie per (origin, identity); 10 min TTL per entry (plugin quirk 7 fixed). */
+  /** Crumb + session cookie per (origin, identity); 10 min TTL per entry (docs/plugin-compat.md §14, quirk 7). */
   crumbCache: MemoryTtlCache<CrumbEntry>;
   jobInfoCache: MemoryTtlCache<JobInfo>;
+  /** Crumb and job metadata requests alike within 1 s are one, caches on or off (src/jenkins/single-flight.ts). */
+  crumbFlights: SingleFlight<CrumbEntry>;
+  jobInfoFlights: SingleFlight<JobInfo>;
 }
 
 export const CACHE_TTL_MS = 10 * 60_000;
 
-export function createSharedState(): SharedState {
+/** `now` is the clock of the caches and the single-flight window (tests pass a fake one). */
+export function createSharedState(now: () => number = Date.now): SharedState {
   return {
     limiters: new HostLimiters(),
-    crumbCache: new MemoryTtlCache<CrumbEntry>(CACHE_TTL_MS),
-    jobInfoCache: new MemoryTtlCache<JobInfo>(CACHE_TTL_MS),
+    crumbCache: new MemoryTtlCache<CrumbEntry>(CACHE_TTL_MS, now),
+    jobInfoCache: new MemoryTtlCache<JobInfo>(CACHE_TTL_MS, now),
+    crumbFlights: new SingleFlight<CrumbEntry>(SINGLE_FLIGHT_WINDOW_MS, now),
+    jobInfoFlights: new SingleFlight<JobInfo>(SINGLE_FLIGHT_WINDOW_MS, now),
   };
 }
 
@@ -57,7 +63,7 @@ export interface ClientSettings {
 }
 
 /** The HTTP settings a trigger's options name (timeouts, caches). */
-export function settingsOf(input: TriggerInput): ClientSettings {
+export function clientSettingsOf(input: TriggerInput): ClientSettings {
   return {
     useCrumbCache: input.useCrumbCache,
     useJobInfoCache: input.useJobInfoCache,
@@ -98,6 +104,8 @@ export function trustedJenkinsClient(
     limiter: shared.limiters.forOrigin(new URL(target.root).origin, target.maxConn),
     crumbCache: settings.useCrumbCache ? shared.crumbCache : undefined,
     jobInfoCache: settings.useJobInfoCache ? shared.jobInfoCache : undefined,
+    crumbFlights: shared.crumbFlights,
+    jobInfoFlights: shared.jobInfoFlights,
     signal: io.signal,
     log: io.log,
     // A span per request and its W3C traceparent, always (docs/design.md §15).
@@ -141,10 +149,4 @@ export function keepHeartbeating(details: () => unknown): () => void {
   ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), every);
   return () => clearInterval(timer);
-}
-
-
-/** True when the activity was cancelled (abort, workflow cancel, worker shutdown). */
-export function isCancelled(): boolean {
-  return Context.current().cancellationSignal.aborted;
 }

@@ -1,8 +1,7 @@
-/**
- * maxConn as a real limit (plugin quirk 8): one semaphore per remote origin, shared by every
- * trigger that runs on this worker. Waiters are served in arrival order. The capacity follows
- * the most recent maxConn seen for the origin (1..5).
- */
+// maxConn as a real limit (docs/plugin-compat.md §14, quirk 8): one semaphore per remote origin,
+// shared by every trigger that runs on this worker. Waiters are served in arrival order. The
+// capacity follows the most recent maxConn seen for the origin (1..5).
+
 export class Semaphore {
   private active = 0;
   private readonly waiters: Array<() => void> = [];
@@ -17,10 +16,6 @@ export class Semaphore {
       this.active--;
       if (this.active < this.capacity) this.waiters.shift()?.();
     }
-  }
-
-  get inUse(): number {
-    return this.active;
   }
 }
 

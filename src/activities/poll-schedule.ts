@@ -1,14 +1,13 @@
-/**
- * When the watchers poll Jenkins next: fast at first, so a short build is reported within a
- * second or two, without more requests for a long build than polling every interval costs.
- * Internal to the activities (the workflow issues the same commands whatever the delays).
- *
- * - Fast start: 0.5, 1, 2, 4, … s, doubling up to the interval.
- * - Queue: a waiting item (quiet period) says when it becomes buildable: poll then, not before.
- * - Build: Jenkins estimates a build's duration from earlier builds. With an estimate, the
- *   build is polled every interval and once when it is expected to end; the fast start is
- *   used only once the estimate is exceeded, or when there is none (a job's first build).
- */
+// When the watchers poll Jenkins next: fast at first, so a short build is reported within a
+// second or two, without more requests for a long build than polling every interval costs.
+// Internal to the activities (the workflow issues the same commands whatever the delays).
+//
+// - Fast start: 0.5, 1, 2, 4, … s, doubling up to the interval.
+// - Queue: a waiting item (quiet period) says when it becomes buildable: poll then, not before.
+// - Build: Jenkins estimates a build's duration from earlier builds. With an estimate, the
+//   build is polled every interval and once when it is expected to end; the fast start is
+//   used only once the estimate is exceeded, or when there is none (a job's first build).
+
 export const FIRST_DELAY_MS = 500;
 /** Polled this long after the expected end, so that the build is over by then. */
 export const LANDING_SLACK_MS = 300;

@@ -3,13 +3,13 @@ import { JenkinsError, jobPathOf, type JenkinsClient } from '../jenkins/index.js
 import { describeAuth } from '../options/auth.js';
 import { formatParameters, type ParameterList } from '../options/parameters.js';
 import type { TriggerInput } from '../options/trigger-input.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, settingsOf, toFailure } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, clientSettingsOf, toFailure } from './context.js';
 import { resolveSecret } from './secrets.js';
 import { FailureTypes, type JobFacts, type Triggered } from './types.js';
 
 /** Job metadata (docs/jenkins.md §6): parameterized or not, and its names for the handle. */
 export async function inspectJob(deps: ActivityDeps, shared: SharedState, input: TriggerInput): Promise<JobFacts> {
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  const jenkins = jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   try {
     const info = await jenkins.getJobInfo(input.target.jobUrl);
     // Plugins subclass the core definitions (e.g. Base64FileParameterDefinition): match the suffix.
@@ -78,7 +78,7 @@ export async function inspectJob(deps: ActivityDeps, shared: SharedState, input:
  */
 export async function triggerBuild(deps: ActivityDeps, shared: SharedState, input: TriggerInput, job: JobFacts): Promise<Triggered> {
   const ctx = Context.current();
-  const jenkins = jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  const jenkins = jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   const parameters = parametersToSend(input, job);
   const token = input.token ? resolveSecret(input.token, deps.config, deps.env, deps.policy) : undefined;
   try {

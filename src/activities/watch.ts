@@ -9,12 +9,12 @@ import { Context } from '@temporalio/activity';
 import type { TriggerInput } from '../options/trigger-input.js';
 import type { WaitHub } from '../waiting/hub.js';
 import { BuildWait, IdleWait, QueueWait, type WaitLog } from '../waiting/waits.js';
-import { type ActivityDeps, type SharedState, jenkinsFor, settingsOf } from './context.js';
+import { type ActivityDeps, type SharedState, jenkinsFor, clientSettingsOf } from './context.js';
 import type { BuildRef, Finished, JobFacts } from './types.js';
 
 /** preventRemoteBuildQueue (docs/plugin-compat.md §14): wait while the remote job is building or has queued items. */
 export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, hub: WaitHub, input: TriggerInput, job: JobFacts): Promise<void> {
-  jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   hub.register(new IdleWait(waitInput(input), activityLog(), job));
 }
 
@@ -23,13 +23,13 @@ export async function waitUntilJobIdle(deps: ActivityDeps, shared: SharedState, 
  * a 404 on the item falls back to the job's builds[queueId].
  */
 export async function awaitBuildStart(deps: ActivityDeps, shared: SharedState, hub: WaitHub, input: TriggerInput, queueId: number): Promise<BuildRef> {
-  jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   hub.register(new QueueWait(waitInput(input), activityLog(), queueId));
 }
 
 /** Until the build is over (docs/jenkins.md §9), streaming its console with enhancedLogging. */
 export async function watchBuild(deps: ActivityDeps, shared: SharedState, hub: WaitHub, input: TriggerInput, build: BuildRef): Promise<Finished> {
-  jenkinsFor(input.target, settingsOf(input), deps, shared, input.token);
+  jenkinsFor(input.target, clientSettingsOf(input), deps, shared, input.token);
   const console = input.enhancedLogging ? { store: deps.consoleStore, echo: deps.onConsole } : null;
   hub.register(new BuildWait(waitInput(input), activityLog(), build, console));
 }

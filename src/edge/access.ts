@@ -1,10 +1,9 @@
+// Who may call the API and what each caller may target. Tokens are resolved by the entry
+// point (environment variables and files are platform matters); the handler receives values.
+
 import { originOf } from '../jenkins/url-rules.js';
 import { type Config, originsOf } from '../options/config-schema.js';
 
-/**
- * Who may call the API and what each caller may target. Tokens are resolved by the entry
- * point (environment variables and files are platform matters); the handler receives values.
- */
 export interface ApiToken {
   token: string;
   /** Remote host names this token may target; undefined: all. */

@@ -1,3 +1,6 @@
+// The trigger API as a web-standard handler: `fetch(Request) → Response`, JSON in and out.
+// Its module graph imports no Node module and no Temporal SDK package, so it runs unchanged on
+// Deno, Node, Bun and Workers (src/edge/deno.ts, `remote-trigger serve`).
 import { defaultTriggerId } from '../options/trigger-id.js';
 import type { Config } from '../options/config-schema.js';
 import { OptionsError } from '../options/errors.js';
@@ -5,14 +8,13 @@ import { LIMITS } from '../options/limits.js';
 import type { TriggerInput } from '../options/trigger-input-schema.js';
 import type { TriggerState } from '../workflows/state.js';
 import { type ApiToken, originAllowed, tokenChecker, tokenCovers } from './access.js';
-import { BackendError, type Execution, type TemporalBackend, traceContextOf } from './backend.js';
+import { BackendError, type TemporalBackend, traceContextOf } from './backend.js';
+import { ApiError, errorResponse, json, readJson, sleep } from './http.js';
 import { apiTriggerInput } from './input.js';
+import { WORKFLOW_TYPE, triggerLookup } from './trigger-lookup.js';
 
-/**
- * The trigger API as a web-standard handler: `fetch(Request) → Response`, JSON in and out.
- * Its module graph imports no Node module and no Temporal SDK package, so it runs unchanged on
- * Deno, Node, Bun and Workers (src/edge/deno.ts, `remote-trigger serve`).
- */
+export { MAX_BODY_BYTES } from './http.js';
+
 export interface TriggerApiOptions {
   backend: TemporalBackend;
   /** Remote hosts, api.allowOrigins, notifyOrigins (temporal.yaml, parsed). */
@@ -37,28 +39,8 @@ export interface TriggerApi {
   fetch(request: Request): Promise<Response>;
 }
 
-export const MAX_BODY_BYTES = 256 * 1024;
-const WORKFLOW_TYPE = 'remoteTrigger';
 const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
 const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly field?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
-
-const errorResponse = (e: ApiError) =>
-  json(e.status, { error: { type: e.type, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } }, e.headers);
 
 type Route = { methods: Record<string, (req: Request, caller: ApiToken | null, params: string[]) => Promise<Response>> };
 
@@ -71,6 +53,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   const maxWait = Math.min(60, o.maxWaitSeconds ?? 60);
   const pollMs = o.pollMs ?? 500;
   const basePath = (o.basePath ?? '').replace(/\/+$/, '');
+  const { execution, stateOf, readThroughWorker } = triggerLookup(backend, config);
 
   async function authenticate(req: Request): Promise<ApiToken | null> {
     if (authOff) return null;
@@ -79,48 +62,6 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     const t = m ? await checker.check(m[1]!) : null;
     if (!t) throw new ApiError(401, 'Unauthorized', 'a valid `Authorization: Bearer <token>` header is required', undefined, { 'www-authenticate': 'Bearer' });
     return t;
-  }
-
-  /** The trigger's execution, 404 when unknown, 403 when the caller's token does not cover it. */
-  async function execution(id: string, caller: ApiToken | null): Promise<Execution> {
-    const ex = await backend.describe(id);
-    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, 'NotFound', `no trigger with id '${id}'`);
-    if (caller && (caller.remoteHosts || caller.jobs)) {
-      const jobUrl = typeof ex.memo.jobUrl === 'string' ? ex.memo.jobUrl : null;
-      const hostName = typeof ex.memo.remoteHost === 'string' ? ex.memo.remoteHost : null;
-      if (!jobUrl || !tokenCovers(caller, config, { jobUrl, hostName })) throw new ApiError(403, 'Forbidden', `this token does not cover trigger '${id}'`);
-    }
-    return ex;
-  }
-
-  /** The state: queried while running, from the close event once closed. */
-  async function stateOf(ex: Execution): Promise<{ state: TriggerState | null; closed: boolean }> {
-    if (ex.status === 'RUNNING') {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return { state: (await backend.query(ex.id, 'state')) as TriggerState, closed: false };
-        } catch (e) {
-          // Queried before the first workflow task ran, or it closed meanwhile: look again.
-          if (e instanceof BackendError && e.kind === 'closed' && attempt < 20) {
-            await sleep(100);
-            const again = await backend.describe(ex.id);
-            if (again && again.status !== 'RUNNING') return stateOf(again);
-            continue;
-          }
-          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, 'NoWorker', `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
-          throw e;
-        }
-      }
-    }
-    const out = await backend.outcome(ex.id);
-    if (out?.status === 'COMPLETED') return { state: out.result as TriggerState, closed: true };
-    if (out?.status === 'FAILED' && out.failure?.details && typeof out.failure.details === 'object') return { state: out.failure.details as TriggerState, closed: true };
-    // Cancelled, terminated, or failed before it had a state: the last state a worker can replay.
-    try {
-      return { state: (await backend.query(ex.id, 'state')) as TriggerState, closed: true };
-    } catch {
-      return { state: null, closed: true };
-    }
   }
 
   async function startTrigger(req: Request, caller: ApiToken | null): Promise<Response> {
@@ -224,34 +165,6 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   }
 
   /**
-   * Runs a short read workflow (artifact, console) of a trigger's build on its task queue, so the
-   * worker, which holds the credentials, does the reading. Its outcome, or null when none came
-   * within 90 s.
-   */
-  async function readThroughWorker(id: string, caller: ApiToken | null, read: { kind: 'artifact' | 'console'; workflowType: string }, request: Record<string, unknown>) {
-    const ex = await execution(id, caller);
-    const { state } = await stateOf(ex);
-    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
-    const input = (await backend.input(id)) as TriggerInput;
-    // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
-    const readId = `${id}:${read.kind}:${crypto.randomUUID()}`;
-    await backend.start({
-      id: readId,
-      workflowType: read.workflowType,
-      taskQueue: ex.taskQueue,
-      input: { target: input.target, buildUrl: state.buildUrl, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs, ...request },
-      attach: false,
-    });
-    const deadline = Date.now() + 90_000;
-    let out = await backend.outcome(readId);
-    while (!out && Date.now() < deadline) {
-      await sleep(100);
-      out = await backend.outcome(readId);
-    }
-    return out;
-  }
-
-  /**
    * The remote console from byte `start` on, read through the worker (workflow readBuildConsole),
    * so the caller needs no Jenkins credentials. The body is the bytes as Jenkins sent them;
    * `X-Text-Size` is the `start` of the next read and `X-More-Data` says whether the log may
@@ -346,54 +259,10 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   };
 }
 
-/** Reads a JSON body of at most MAX_BODY_BYTES; 415 when it is not JSON. An absent body is null unless required. */
-async function readJson(req: Request, required: boolean): Promise<unknown> {
-  const length = Number(req.headers.get('content-length') ?? NaN);
-  if (length > MAX_BODY_BYTES) throw new ApiError(413, 'PayloadTooLarge', `the body is limited to ${MAX_BODY_BYTES} bytes`);
-  const bytes = await readLimited(req);
-  if (bytes.length === 0 && !required) return null;
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
-    throw new ApiError(415, 'UnsupportedMediaType', 'the body must be JSON (content-type: application/json)');
-  }
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new ApiError(400, 'InvalidJson', 'the body is not valid JSON');
-  }
-}
-
-async function readLimited(req: Request): Promise<Uint8Array> {
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw new ApiError(413, 'PayloadTooLarge', `the body is limited to ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 function validId(id: string): boolean {
   // eslint-disable-next-line no-control-regex
   return id.length >= 1 && id.length <= LIMITS.triggerId.maxLength && !id.includes('/') && !/[\u0000-\u001f\u007f]/.test(id);
 }
-
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A string literal of Temporal's visibility query language: quoted, never spliced raw. */
 function quoteQueryValue(value: string): string {

@@ -1,10 +1,9 @@
+// The backend on Temporal's HTTP API (grpc-gateway over the frontend's WorkflowService, served
+// on the frontend's HTTP port; the dev server opens it with `--http-port`), with `fetch` only.
+// Payloads travel in the API's shorthand: plain JSON values instead of base64 payloads.
+
 import { BackendError, TRACE_HEADER, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type StartRequest, type TemporalBackend } from './backend.js';
 
-/**
- * The backend on Temporal's HTTP API (grpc-gateway over the frontend's WorkflowService, served
- * on the frontend's HTTP port; the dev server opens it with `--http-port`), with `fetch` only.
- * Payloads travel in the API's shorthand: plain JSON values instead of base64 payloads.
- */
 export interface TemporalHttpOptions {
   /** e.g. http://127.0.0.1:7243 (TEMPORAL_HTTP_URL) */
   url: string;

@@ -19,6 +19,15 @@ export function authIdentity(auth: JenkinsAuth): string {
   }
 }
 
+/**
+ * Tells credentials apart where authIdentity does not (two passwords of one user): a hash of the
+ * whole credential, for the keys of what clients share in memory (single-flight.ts). Never logged.
+ */
+export function authFingerprint(auth: JenkinsAuth): string {
+  if (auth.kind === 'none') return 'anonymous';
+  return `${auth.kind}:${createHash('sha256').update(JSON.stringify(auth)).digest('hex').slice(0, 32)}`;
+}
+
 /** Sent pre-emptively: Jenkins answers 403, not a 401 challenge, to anonymous requests. */
 export function authorizationHeader(auth: JenkinsAuth): string | undefined {
   switch (auth.kind) {

@@ -3,7 +3,7 @@
 // `retryable` / `requestSent` let the calling activity decide. The single exception is a POST
 // rejected with 403 "No valid crumb", which Jenkins refuses before queueing anything, so sending
 // it once more with a fresh crumb cannot create a second build.
-import { authIdentity, needsCrumb, type JenkinsAuth } from './auth.js';
+import { authFingerprint, authIdentity, needsCrumb, type JenkinsAuth } from './auth.js';
 import type { TtlCache } from './cache.js';
 import { CookieJar } from './cookies.js';
 import { Crumbs } from './crumb.js';
@@ -12,9 +12,10 @@ import { Transport, type HttpResponse, type Limiter, type RequestObserver } from
 import { extractJenkinsMessage } from './jenkins-message.js';
 import { expectOk, httpError, readJson } from './responses.js';
 import { buildListSchema, buildSchema, jobSchema, queueItemSchema, queueListSchema } from './schemas.js';
+import type { SingleFlight } from './single-flight.js';
 import { triggerBody, triggerUrl } from './trigger-request.js';
 import type {
-  BuildSummary,
+  JobBuildEntry,
   BuildView,
   ConsoleChunk,
   CrumbEntry,
@@ -26,7 +27,7 @@ import type {
 } from './types.js';
 import { joinUrl, normaliseJobUrl, normaliseRoot, originOf, queueIdFromLocation, redactUrl } from './urls.js';
 import { type QueueState, QUEUE_STATES_TREE, buildPageSchema, buildPageTree, queueStatesSchema, toBuildPage, toQueueStates } from './watch-views.js';
-import { toBuildSummaries, toBuildView, toJobInfo, toQueueItemView, toQueueListItems } from './views.js';
+import { toJobBuildEntries, toBuildView, toJobInfo, toQueueItemView, toQueueListItems } from './views.js';
 
 export interface JenkinsClientOptions {
   /** Effective root; used for crumb/queue/cancel URLs, for re-basing, and as the only origin that gets credentials. */
@@ -43,6 +44,10 @@ export interface JenkinsClientOptions {
   crumbCache?: TtlCache<CrumbEntry>;
   /** Shared across clients; key `${jobUrl}|${identity}`. */
   jobInfoCache?: TtlCache<JobInfo>;
+  /** Shared across clients: crumb requests for the same root and credential within 1 s are one. */
+  crumbFlights?: SingleFlight<CrumbEntry>;
+  /** Shared across clients: job metadata requests for the same job and credential within 1 s are one. */
+  jobInfoFlights?: SingleFlight<JobInfo>;
   /** Aborts every in-flight request; the signal's reason is rethrown as is. */
   signal?: AbortSignal;
   /** Progress lines like the plugin's; never secrets or parameter values. */
@@ -70,6 +75,8 @@ export class JenkinsClient {
   private readonly getTimeoutMs: number;
   private readonly postTimeoutMs: number;
   private readonly log: (line: string) => void;
+  /** What single-flight keys add to a URL: requests are alike only with the same credential and TLS checks. */
+  private readonly flightScope: string;
 
   constructor(private readonly opts: JenkinsClientOptions) {
     this.root = normaliseRoot(opts.root);
@@ -79,6 +86,7 @@ export class JenkinsClient {
     this.getTimeoutMs = opts.getTimeoutMs ?? 10_000;
     this.postTimeoutMs = opts.postTimeoutMs ?? 30_000;
     this.log = opts.log ?? (() => {});
+    this.flightScope = `${authFingerprint(opts.auth)}|${opts.trustAllCertificates ? 'insecure' : 'verified'}`;
     const jar = new CookieJar();
     this.transport = new Transport({
       root: this.root,
@@ -98,6 +106,9 @@ export class JenkinsClient {
       getTimeoutMs: this.getTimeoutMs,
       log: this.log,
       ...(opts.crumbCache ? { cache: opts.crumbCache } : {}),
+      ...(opts.crumbFlights ? { flights: opts.crumbFlights } : {}),
+      flightKey: `${this.root}|${this.flightScope}`,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
 
@@ -106,8 +117,12 @@ export class JenkinsClient {
     const key = `${url}|${this.identity}`;
     const cached = this.opts.jobInfoCache?.get(key);
     if (cached) return cached;
-    const res = await this.get(`${url}/api/json?tree=${encodeURIComponent(JOB_TREE)}`);
-    const info = toJobInfo(readJson(res, jobSchema, 'job metadata'), this.root);
+    const send = async () => {
+      const res = await this.get(`${url}/api/json?tree=${encodeURIComponent(JOB_TREE)}`);
+      return toJobInfo(readJson(res, jobSchema, 'job metadata'), this.root);
+    };
+    const flights = this.opts.jobInfoFlights;
+    const info = flights ? await flights.run(`${this.root}|${url}|${this.flightScope}`, send, this.opts.signal) : await send();
     this.opts.jobInfoCache?.set(key, info);
     return info;
   }
@@ -144,14 +159,14 @@ export class JenkinsClient {
   }
 
   /** Newest first; Jenkins caps `builds` at 100. */
-  async listBuilds(jobUrl: string, limit = 100): Promise<BuildSummary[]> {
+  async listBuilds(jobUrl: string, limit = 100): Promise<JobBuildEntry[]> {
     const tree = `${BUILDS_TREE}{0,${Math.max(1, Math.floor(limit))}}`;
     const res = await this.get(`${normaliseJobUrl(jobUrl)}/api/json?tree=${encodeURIComponent(tree)}`);
-    return toBuildSummaries(readJson(res, buildListSchema, 'the build list'), this.root);
+    return toJobBuildEntries(readJson(res, buildListSchema, 'the build list'), this.root);
   }
 
   /** The fallback once the queue item has expired (5 min after leaving the queue, or a restart). */
-  async findBuildByQueueId(jobUrl: string, queueId: number): Promise<BuildSummary | null> {
+  async findBuildByQueueId(jobUrl: string, queueId: number): Promise<JobBuildEntry | null> {
     const builds = await this.listBuilds(jobUrl);
     return builds.find((b) => b.queueId === queueId) ?? null;
   }
@@ -188,7 +203,7 @@ export class JenkinsClient {
       );
     }
     // X-More-Data is absent, not "false", once the log is complete.
-    return { text: res.text(), bytes: res.body, nextStart, moreData: res.headers.get('x-more-data') === 'true' };
+    return { bytes: res.body, nextStart, moreData: res.headers.get('x-more-data') === 'true' };
   }
 
   /** Jenkins answers 302 (forwardToPreviousPage), also for builds that already finished. */

@@ -34,6 +34,7 @@ export { JenkinsClient, type JenkinsClientOptions } from './client.js';
 export type { JenkinsAuth } from './auth.js';
 export type { Limiter } from './http.js';
 export { MemoryTtlCache, type TtlCache } from './cache.js';
+export { SingleFlight, SINGLE_FLIGHT_WINDOW_MS } from './single-flight.js';
 export type {
   CrumbEntry,
   ParameterDefinition,
@@ -44,7 +45,7 @@ export type {
   TriggerResponse,
   BuildResult,
   BuildView,
-  BuildSummary,
+  JobBuildEntry,
   QueueListItem,
   ConsoleChunk,
 } from './types.js';

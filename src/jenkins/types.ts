@@ -77,7 +77,8 @@ export interface BuildView {
   estimatedDurationMs?: number;
 }
 
-export interface BuildSummary {
+/** One entry of a job's `builds` list (docs/jenkins.md §8.2): what finds a build by its queue id. */
+export interface JobBuildEntry {
   number: number;
   url: string;
   queueId: number | null;
@@ -96,8 +97,6 @@ export interface QueueListItem {
 }
 
 export interface ConsoleChunk {
-  /** The chunk decoded on its own: a character split across two chunks is broken here. */
-  text: string;
   /** The chunk's bytes exactly as sent: what to store, so split characters join up again. */
   bytes: Uint8Array;
   /** X-Text-Size: a byte offset into the raw log; opaque, pass it back as `start`. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { buildListSchema, buildSchema, jobSchema, ParametersActionList, queueItemSchema, queueListSchema } from './schemas.js';
 import type {
   BuildResult,
-  BuildSummary,
+  JobBuildEntry,
   BuildView,
   JobInfo,
   ParameterDefinition,
@@ -78,7 +78,7 @@ export function toBuildView(build: z.infer<typeof buildSchema>, root: string): B
   };
 }
 
-export function toBuildSummaries(list: z.infer<typeof buildListSchema>, root: string): BuildSummary[] {
+export function toJobBuildEntries(list: z.infer<typeof buildListSchema>, root: string): JobBuildEntry[] {
   return (list.builds ?? []).map((b) => ({
     number: b.number,
     url: rebaseOnRoot(b.url, root),

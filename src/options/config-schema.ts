@@ -1,15 +1,14 @@
+// The schema of temporal.yaml and parseConfig, free of Node (the edge API parses its
+// configuration with it); config.ts adds reading the file.
+//
+// temporal.yaml: the plugin's global "Remote Hosts" list (docs/plugin-compat.md §2), the
+// credentials they reference, and where to find Temporal. Secrets are never written in this
+// file either: a credential names the environment variable or file that holds it.
 import { z } from 'zod';
 import { USER_INFO_MESSAGE, hasUserInfo, isHttpUrl, jenkinsUrlProblem } from '../jenkins/url-rules.js';
 import { AuthOptionSchema } from './auth.js';
 import { OptionsError } from './errors.js';
 
-// The schema of temporal.yaml and parseConfig, free of Node (the edge API parses its
-// configuration with it); config.ts adds reading the file.
-/**
- * temporal.yaml: the plugin's global "Remote Hosts" list (docs/plugin-compat.md §2), the credentials
- * they reference, and where to find Temporal. Secrets are never written in this file either:
- * a credential names the environment variable or file that holds it.
- */
 // The same rules as remoteJenkinsUrl (the plugin's isURL, no user info, no query), so a host is
 // valid in both places. The value is never repeated in a message: it may hold a password.
 const urlString = z
@@ -38,7 +37,9 @@ export const RemoteHostSchema = z.strictObject({
     .optional()
     .transform((v) => (v === undefined ? undefined : Math.min(5, Math.max(1, v)))),
   hasBuildTokenRootSupport: z.boolean().default(false),
+  /** The default of the step's useCrumbCache for triggers naming this host; the step's own value wins. */
   useCrumbCache: z.boolean().optional(),
+  /** The default of the step's useJobInfoCache for triggers naming this host; the step's own value wins. */
   useJobInfoCache: z.boolean().optional(),
   /**
    * Other origins that may receive this host's credentials when a full job URL points there

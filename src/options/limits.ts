@@ -1,11 +1,10 @@
-/**
- * The range of every number a trigger accepts. Each range fits the timers that use it: Node's
- * setTimeout/setInterval hold at most 2^31−1 ms (about 24.8 days) and turn anything larger into
- * 1 ms, which would make a poll loop hammer Jenkins. Values outside a range are errors naming the
- * field and the range; the plugin's "≤ 0 (or < 1000 ms) becomes the default" rules stay.
- *
- * This module is pure (no Node imports) because the workflow validates its input with it.
- */
+// The range of every number a trigger accepts. Each range fits the timers that use it: Node's
+// setTimeout/setInterval hold at most 2^31−1 ms (about 24.8 days) and turn anything larger into
+// 1 ms, which would make a poll loop hammer Jenkins. Values outside a range are errors naming the
+// field and the range; the plugin's "≤ 0 (or < 1000 ms) becomes the default" rules stay.
+//
+// This module is pure (no Node imports) because the workflow validates its input with it.
+
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const LIMITS = {

@@ -83,6 +83,18 @@ export function resolveTarget(opts: StepOptions, config: Config): Target {
   };
 }
 
+/**
+ * useCrumbCache and useJobInfoCache: the step's value when it sets one, else the named host's
+ * (remoteHosts[].useCrumbCache, useJobInfoCache; docs/plugin-compat.md §2), else false.
+ */
+export function resolveCaches(opts: StepOptions, config: Config): { useCrumbCache: boolean; useJobInfoCache: boolean } {
+  const host = opts.remoteJenkinsName ? config.remoteHosts.find((h) => h.name === opts.remoteJenkinsName) : undefined;
+  return {
+    useCrumbCache: opts.useCrumbCache ?? host?.useCrumbCache ?? false,
+    useJobInfoCache: opts.useJobInfoCache ?? host?.useJobInfoCache ?? false,
+  };
+}
+
 function unknownHost(name: string): OptionsError {
   return new OptionsError(
     `Could get remote host with ID '${name}' configured in Jenkins global configuration. Please check your global configuration.`,

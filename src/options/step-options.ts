@@ -1,14 +1,13 @@
+// The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
+// (docs/plugin-compat.md §3.1). A Jenkinsfile call moves here unchanged, except that secrets
+// become references (see auth.ts). Options users keep asking for (docs/plugin-compat.md §16)
+// are added at the end.
+
 import { z } from 'zod';
 import { hasUserInfo, isHttpUrl, USER_INFO_MESSAGE } from '../jenkins/url-rules.js';
 import { AuthOptionSchema, SecretRefSchema } from './auth.js';
 import { LIMITS } from './limits.js';
 
-/**
- * The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
- * (docs/plugin-compat.md §3, docs/plugin-compat.md §3.1). A Jenkinsfile call moves here unchanged, except that
- * secrets become references (see auth.ts). Options users keep asking for (docs/plugin-compat.md §16)
- * are added at the end.
- */
 export const RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'] as const;
 export type RemoteResult = (typeof RESULTS)[number];
 
@@ -105,8 +104,10 @@ export const StepOptionsSchema = z.strictObject({
     .transform((v) => Math.min(LIMITS.maxConn.max, Math.max(LIMITS.maxConn.min, v ?? LIMITS.maxConn.default))),
   trustAllCertificates: z.boolean().default(false),
   overrideTrustAllCertificates: z.boolean().default(false),
-  useCrumbCache: z.boolean().default(false),
-  useJobInfoCache: z.boolean().default(false),
+  /** Absent: the named host's `useCrumbCache`, else false (resolveCaches in resolve.ts). */
+  useCrumbCache: z.boolean().optional(),
+  /** Absent: the named host's `useJobInfoCache`, else false (resolveCaches in resolve.ts). */
+  useJobInfoCache: z.boolean().optional(),
   disabled: z.boolean().default(false),
   /** Milliseconds; < 1000 becomes the default, as in the plugin. */
   httpGetReadTimeout: intWithFallback(LIMITS.httpGetReadTimeout, 'ms'),

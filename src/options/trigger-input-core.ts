@@ -2,7 +2,7 @@ import type { Config } from './config-schema.js';
 import { OptionsError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { type ParameterList, ParameterError, parameterMapToList, parseParameterText } from './parameters.js';
-import { checkCredentialIds } from './resolve.js';
+import { checkCredentialIds, resolveCaches } from './resolve.js';
 import { type StepOptions, StepOptionsSchema } from './step-options.js';
 import { type Target, type TriggerInput, TriggerInputSchema } from './trigger-input-schema.js';
 
@@ -70,8 +70,7 @@ export function assembleTriggerInput(
     preventRemoteBuildQueue: opts.preventRemoteBuildQueue,
     shouldNotFailBuild: opts.shouldNotFailBuild,
     enhancedLogging: opts.enhancedLogging,
-    useCrumbCache: opts.useCrumbCache,
-    useJobInfoCache: opts.useJobInfoCache,
+    ...resolveCaches(opts, parts.config),
     disabled: opts.disabled,
     httpGetReadTimeoutMs: opts.httpGetReadTimeout,
     httpPostReadTimeoutMs: opts.httpPostReadTimeout,

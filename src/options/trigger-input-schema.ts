@@ -1,21 +1,20 @@
+// The workflow input (`TriggerInput`) as one schema. `buildTriggerInput` checks its own output
+// with it, and the workflow checks what it receives with it, because other clients (Temporal's
+// HTTP API, other SDKs, the Temporal UI) start workflows without our validation.
+//
+// Pure and deterministic: zod and the import-free URL rules only, so it runs in the workflow
+// sandbox. It describes references to secrets, never secrets: whether a reference may be
+// resolved, and where a secret may go, is the worker's decision (activities/trust.ts).
+//
+// Other clients' habits are accepted: Temporal's HTTP API turns empty lists into null, and
+// histories recorded before file parameters existed have no `files`.
+
 import { z } from 'zod';
 import { isHttpUrl, jenkinsUrlProblem, jobNameSegmentProblem } from '../jenkins/url-rules.js';
 import { SecretRefSchema } from './auth.js';
 import { LIMITS } from './limits.js';
 import { NotifyTargetSchema, RESULTS } from './step-options.js';
 
-/**
- * The workflow input (`TriggerInput`) as one schema. `buildTriggerInput` checks its own output
- * with it, and the workflow checks what it receives with it, because other clients (Temporal's
- * HTTP API, other SDKs, the Temporal UI) start workflows without our validation.
- *
- * Pure and deterministic: zod and the import-free URL rules only, so it runs in the workflow
- * sandbox. It describes references to secrets, never secrets: whether a reference may be
- * resolved, and where a secret may go, is the worker's decision (activities/trust.ts).
- *
- * Other clients' habits are accepted: Temporal's HTTP API turns empty lists into null, and
- * histories recorded before file parameters existed have no `files`.
- */
 const nullableList = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v == null ? [] : v), z.array(item));
 

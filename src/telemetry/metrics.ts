@@ -1,11 +1,10 @@
+// The worker's own metrics (README, "Metrics"), in Prometheus text. Label values are bounded and
+// never carry a secret: host (origin host:port), HTTP method, status class, result, phase.
+
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequest, HttpResponse, RequestObserver } from '../jenkins/http.js';
 
-/**
- * The worker's own metrics (README, "Metrics"), in Prometheus text. Label values are bounded and
- * never carry a secret: host (origin host:port), HTTP method, status class, result, phase.
- */
 export const METRIC_NAMES = {
   started: 'remote_trigger_triggers_started_total',
   ended: 'remote_trigger_triggers_ended_total',

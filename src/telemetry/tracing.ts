@@ -1,3 +1,7 @@
+// Tracing (docs/design.md §15). A tracer provider is always installed, so every Jenkins request
+// carries a W3C traceparent of the trigger's trace, as the plugin does; spans are exported over
+// OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set.
+
 import { context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -6,11 +10,6 @@ import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { HttpRequest, HttpResponse, RequestObserver } from '../jenkins/http.js';
 
-/**
- * Tracing (docs/design.md §15). A tracer provider is always installed, so every Jenkins request
- * carries a W3C traceparent of the trigger's trace, as the plugin does; spans are exported over
- * OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set.
- */
 export interface Tracing {
   tracer: Tracer;
   resource: Resource;

@@ -1,3 +1,7 @@
+// The embedded default (docs/design.md §13): a local Temporal dev server whose SQLite file lives
+// in the state directory, started detached so that `trigger`, `status`, `wait` and `abort` run
+// from separate invocations share it, and a trigger survives its CLI being killed.
+
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -7,11 +11,6 @@ import { findTemporalCli } from './cli-path.js';
 // Registers the trigger's search attributes at every start (docs/design.md §3.8).
 import { devServerSearchAttributeFlags } from '../search-attributes.js';
 
-/**
- * The embedded default (docs/design.md §13): a local Temporal dev server whose SQLite file lives
- * in the state directory, started detached so that `trigger`, `status`, `wait` and `abort` run
- * from separate invocations share it, and a trigger survives its CLI being killed.
- */
 /**
  * SQLite settings of the embedded dev server: write-ahead log, synced at checkpoints rather than
  * at each commit. A killed server (or worker) loses nothing that was committed; only a power
@@ -84,7 +83,7 @@ export async function stopEmbeddedServer(dir: string): Promise<number | null> {
   const recordPath = path.join(dir, 'server.json');
   const rec = readRecord(recordPath);
   if (!rec) return null;
-  const { processMatches, waitGone } = await import('./local-service.js');
+  const { processMatches, waitGone } = await import('./processes.js');
   const marker = path.join(dir, 'temporal.sqlite');
   let stopped: number | null = null;
   if (processMatches(rec.pid, marker)) {

@@ -1,27 +1,30 @@
+// The local service of the embedded mode: ONE detached process per state directory that runs
+// the Temporal dev server (itself detached, see embedded-server.ts) and ONE worker, with the
+// configuration file it was started with. Every CLI invocation and the library's default
+// runtime are clients of it: triggers progress with no command running, and a command run
+// with another (or no) configuration can never pick up a trigger's activities.
+//
+// Files in the state directory:
+// - `service.json`  the running service (pid, start token, address, pinned configuration);
+//                   removed when it stops;
+// - `service-config.json`  the configuration the last service was started with (kept after a
+//                   stop): a `status` or `wait` that has to start the service uses it;
+// - `service.log`   the service's log (truncated at each start);
+// - `server.json`   the dev server (embedded-server.ts).
+
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { OptionsError } from '../options/errors.js';
-import { acquireLock, alive } from './embedded-server.js';
+import { acquireLock } from './embedded-server.js';
+import { processMatches, waitGone } from './processes.js';
 
-/**
- * The local service of the embedded mode: ONE detached process per state directory that runs
- * the Temporal dev server (itself detached, see embedded-server.ts) and ONE worker, with the
- * configuration file it was started with. Every CLI invocation and the library's default
- * runtime are clients of it: triggers progress with no command running, and a command run
- * with another (or no) configuration can never pick up a trigger's activities.
- *
- * Files in the state directory:
- * - `service.json`  the running service (pid, start token, address, pinned configuration);
- *                   removed when it stops;
- * - `service-config.json`  the configuration the last service was started with (kept after a
- *                   stop): a `status` or `wait` that has to start the service uses it;
- * - `service.log`   the service's log (truncated at each start);
- * - `server.json`   the dev server (embedded-server.ts).
- */
+// cli.ts reads a service's memory through this module.
+export { rssOf } from './processes.js';
+
 export const SERVICE_RECORD = 'service.json';
 export const SERVICE_PIN = 'service-config.json';
 export const SERVICE_LOG = 'service.log';
@@ -93,55 +96,6 @@ export class ConfigMismatchError extends OptionsError {
   }
 }
 
-// ---------------------------------------------------------------- processes
-
-function cmdlineOf(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether `pid` is alive and still the process we recorded: its command line contains
- * `marker` (a start token, a database path). Without /proc (macOS) liveness is all we can check.
- */
-export function processMatches(pid: number, marker: string): boolean {
-  if (!pid || !alive(pid)) return false;
-  const cmd = cmdlineOf(pid);
-  if (cmd === null) return !existsSync('/proc');
-  return cmd.includes(marker);
-}
-
-/** Waits until `pid` is gone (or no longer ours); SIGKILL after `ms`. True when it went by itself. */
-export async function waitGone(pid: number, marker: string, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (processMatches(pid, marker)) {
-    if (Date.now() > deadline) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone meanwhile */
-      }
-      while (processMatches(pid, marker)) await delay(50);
-      return false;
-    }
-    await delay(50);
-  }
-  return true;
-}
-
-/** Resident memory of a process in bytes (Linux), or null. */
-export function rssOf(pid: number): number | null {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 // ---------------------------------------------------------------- records
 
 function readJson<T>(file: string): T | null {
@@ -181,48 +135,6 @@ function pinnedConfig(dir: string): ConfigIdentity | null {
   const pin = readJson<ConfigIdentity>(path.join(dir, SERVICE_PIN));
   if (!pin?.path) return pin ? { path: null, hash: null } : null;
   return existsSync(pin.path) ? configIdentity(pin.path) : null;
-}
-
-// ---------------------------------------------------------------- client leases
-
-/**
- * A client (CLI run, library runtime) announces itself in `<dir>/clients/` before it reads the
- * service record, and the idle stop removes the record before it looks at the leases: so a
- * command starting a trigger either finds no record (and starts a new service, after the
- * stopping one released the lock) or is seen by the stopping service, which then stays.
- * Leases of dead processes, and leases older than 10 minutes (by then any trigger the client
- * started is counted as open), do not count.
- */
-const LEASE_MAX_AGE_MS = 10 * 60_000;
-
-export function registerClient(dir: string): () => void {
-  const leases = path.join(dir, 'clients');
-  mkdirSync(leases, { recursive: true });
-  const file = path.join(leases, `${process.pid}-${randomUUID().slice(0, 8)}`);
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
-}
-
-export function liveClients(dir: string): number {
-  const leases = path.join(dir, 'clients');
-  let n = 0;
-  let names: string[];
-  try {
-    names = readdirSync(leases);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const file = path.join(leases, name);
-    try {
-      const pid = Number(readFileSync(file, 'utf8'));
-      if (alive(pid) && Date.now() - statSync(file).mtimeMs < LEASE_MAX_AGE_MS) n++;
-      else if (!alive(pid)) rmSync(file, { force: true });
-    } catch {
-      /* removed meanwhile */
-    }
-  }
-  return n;
 }
 
 // ---------------------------------------------------------------- start

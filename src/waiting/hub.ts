@@ -14,7 +14,7 @@ import { Context, CompleteAsyncError } from '@temporalio/activity';
 import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JenkinsClient } from '../jenkins/index.js';
-import { type ActivityDeps, type SharedState, settingsOf, toFailure, trustedJenkinsClient } from '../activities/context.js';
+import { type ActivityDeps, type SharedState, clientSettingsOf, toFailure, trustedJenkinsClient } from '../activities/context.js';
 import { BuildPages, QueueStates } from './reads.js';
 import { LIMITS, describeRange } from '../options/limits.js';
 import type { Reads, Step, Wait } from './waits.js';
@@ -143,7 +143,7 @@ export class WaitHub {
     const key = `${hostKey}|${t.jobUrl}`;
     let g = this.groups.get(key);
     if (!g) {
-      const client = trustedJenkinsClient(t, settingsOf(wait.input), this.deps, this.shared!, wait.input.token, {
+      const client = trustedJenkinsClient(t, clientSettingsOf(wait.input), this.deps, this.shared!, wait.input.token, {
         signal: this.stopping.signal,
         log: () => {},
       });

@@ -1,6 +1,9 @@
+// The workflow-side API (`remote-trigger/workflow`, docs/design.md §3.5): triggers as child
+// workflows of the caller's own workflow. Deterministic, no I/O, no Node module: it runs in the
+// workflow sandbox. Options are checked here with the same schema as the library's; the worker
+// resolves hosts and credentials from its own configuration.
 import {
   ApplicationFailure,
-  CancellationScope,
   CancelledFailure,
   ChildWorkflowFailure,
   type ChildWorkflowHandle,
@@ -13,15 +16,8 @@ import {
 import { FailureTypes } from '../activities/types.js';
 import { checkRemoteJobOptions, type RemoteJobRequest } from '../options/remote-job-options.js';
 import type { StepOptionsInput } from '../options/step-options.js';
-import { REMOTE_JOB_BATCH_WORKFLOW_TYPE, REMOTE_JOB_WORKFLOW_TYPE, abortSignal } from './messages.js';
+import { REMOTE_JOB_WORKFLOW_TYPE, abortSignal } from './messages.js';
 import type { TriggerState } from './state.js';
-
-/**
- * The workflow-side API (`remote-trigger/workflow`, docs/design.md §3.5): triggers as child
- * workflows of the caller's own workflow. Deterministic, no I/O, no Node module: it runs in the
- * workflow sandbox. Options are checked here with the same schema as the library's; the worker
- * resolves hosts and credentials from its own configuration.
- */
 
 export interface RemoteJobContext {
   /** The trigger's id (the child's workflow id). Default: `<parent workflow id>/<job>-<8 hex>`. */
@@ -125,9 +121,6 @@ export async function triggerRemoteJob(options: StepOptionsInput, ctx: RemoteJob
   return (await startRemoteJob(options, ctx)).result();
 }
 
-/** One entry of allRemoteJobs: options, or options with the child's id and task queue. */
-export type RemoteJobSpec = StepOptionsInput | ({ options: StepOptionsInput } & RemoteJobContext);
-
 /** What became of one trigger of a fan-out (small: 1,000 of them travel in history). */
 export interface RemoteJobOutcome {
   id: string;
@@ -145,119 +138,6 @@ export interface RemoteJobOutcome {
   error: { type: string; message: string } | null;
 }
 
-export interface AllRemoteJobsOptions {
-  /** Triggers running at once (default 10). */
-  concurrency?: number;
-  /**
-   * true: at the first failure start no more triggers, cancel the running ones (their remote
-   * builds are aborted when their `abortTriggeredJob` says so) and throw that failure.
-   * false (default): run every trigger, then throw `RemoteJobsFailed` if any failed.
-   */
-  failFast?: boolean;
-  /**
-   * Lists longer than this run as `remoteJobBatch` child workflows of this many triggers, one
-   * batch after the other, so that no history grows with the length of the list (default 100).
-   */
-  batchSize?: number;
-}
-
-/**
- * Fan-out: runs every trigger of `list` as a child workflow, at most `concurrency` at once, and
- * returns their outcomes in list order. Every option is checked before the first one starts.
- */
-export async function allRemoteJobs(list: RemoteJobSpec[], opts: AllRemoteJobsOptions = {}): Promise<RemoteJobOutcome[]> {
-  const outcomes = await settleRemoteJobs(list, opts);
-  const failed = outcomes.filter(failedOutcome);
-  if (failed.length > 0) {
-    // The cause, not the triggers a fail-fast cancelled because of it.
-    const first = failed.find((o) => o.error?.type !== 'Cancelled') ?? failed[0]!;
-    const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : 'RemoteJobsFailed';
-    const message = `${failed.length} of ${list.length} remote jobs did not pass; first: ${first.id}: ${first.error?.message ?? `result ${first.result}`}`;
-    throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [outcomes] });
-  }
-  return outcomes;
-}
-
-/**
- * allRemoteJobs without the final throw: every outcome, passed or not (stage files use it). With
- * failFast, the triggers that were never started or were cancelled have error `Cancelled`.
- */
-export async function settleRemoteJobs(list: RemoteJobSpec[], opts: AllRemoteJobsOptions = {}): Promise<RemoteJobOutcome[]> {
-  const specs = list.map(specOf);
-  specs.forEach((s, i) => checkOptions(s.options, `[${i}].options`));
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 10));
-  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
-  if (specs.length <= batchSize) return runPool(specs, concurrency, opts.failFast ?? false);
-
-  // Batches bound every history (docs/design.md §3.6): this workflow records one child per batch,
-  // each batch one child per trigger.
-  const base = workflowInfo().workflowId;
-  const out: RemoteJobOutcome[] = [];
-  for (let start = 0; start < specs.length; start += batchSize) {
-    const batch = specs.slice(start, start + batchSize).map((s, j) => ({ ...s, id: s.id ?? `${base}/${start + j}-${slug(s.options.job)}` }));
-    if (opts.failFast && out.some(failedOutcome)) {
-      out.push(...batch.map((s) => cancelledOutcome(s.id!, s.options.job)));
-      continue;
-    }
-    // A batch runs where its triggers run when they all name one task queue (a separate
-    // `remote-trigger worker`), else on this workflow's.
-    const queues = new Set(batch.map((s) => s.taskQueue));
-    const child = await startChild<typeof remoteJobBatch>(REMOTE_JOB_BATCH_WORKFLOW_TYPE, {
-      workflowId: `${base}/batch-${start / batchSize}`,
-      taskQueue: queues.size === 1 ? [...queues][0] : undefined,
-      args: [{ specs: batch, concurrency, failFast: opts.failFast ?? false }],
-      parentClosePolicy: 'REQUEST_CANCEL',
-    });
-    out.push(...(await child.result()));
-  }
-  return out;
-}
-
-/** One batch of a large fan-out: a child workflow of allRemoteJobs. */
-export async function remoteJobBatch(req: { specs: Array<{ options: StepOptionsInput } & RemoteJobContext>; concurrency: number; failFast: boolean }): Promise<RemoteJobOutcome[]> {
-  req.specs.forEach((s, i) => checkOptions(s.options, `specs[${i}].options`));
-  return runPool(req.specs, Math.max(1, req.concurrency), req.failFast);
-}
-
-const DEFAULT_BATCH_SIZE = 100;
-
-async function runPool(specs: Array<{ options: StepOptionsInput } & RemoteJobContext>, concurrency: number, failFast: boolean): Promise<RemoteJobOutcome[]> {
-  const outer = CancellationScope.current();
-  const outcomes: Array<RemoteJobOutcome | undefined> = new Array(specs.length);
-  const lanes = new CancellationScope();
-  let next = 0;
-  let stopped = false;
-  const lane = async () => {
-    while (!stopped && next < specs.length) {
-      const i = next++;
-      const s = specs[i]!;
-      const id = s.id ?? defaultChildId(s.options.job);
-      try {
-        const job = await startRemoteJob(s.options, { ...s, id });
-        outcomes[i] = await job.settle();
-      } catch (e) {
-        if (!isCancellation(e)) throw e;
-        outcomes[i] = cancelledOutcome(id, s.options.job);
-      }
-      if (failFast && failedOutcome(outcomes[i]!) && !stopped) {
-        stopped = true;
-        lanes.cancel();
-      }
-    }
-  };
-  await lanes.run(() => Promise.all(Array.from({ length: Math.min(concurrency, specs.length) }, lane)));
-  if (outer.consideredCancelled) throw new CancelledFailure('the workflow was cancelled');
-  return specs.map((s, i) => outcomes[i] ?? cancelledOutcome(s.id ?? '', s.options.job));
-}
-
-function failedOutcome(o: RemoteJobOutcome): boolean {
-  return o.failed;
-}
-
-function cancelledOutcome(id: string, job: string): RemoteJobOutcome {
-  return { id, job, status: null, result: null, passed: null, failed: true, buildNumber: null, buildUrl: null, queueId: null, error: { type: 'Cancelled', message: 'not run: an earlier trigger failed (failFast)' } };
-}
-
 function outcomeOf(id: string, s: TriggerState | null, error: RemoteJobOutcome['error']): RemoteJobOutcome {
   return {
     id,
@@ -273,18 +153,16 @@ function outcomeOf(id: string, s: TriggerState | null, error: RemoteJobOutcome['
   };
 }
 
-function specOf(s: RemoteJobSpec): { options: StepOptionsInput } & RemoteJobContext {
-  return s && typeof s === 'object' && 'options' in s && typeof (s as { options: unknown }).options === 'object' ? (s as { options: StepOptionsInput } & RemoteJobContext) : { options: s as StepOptionsInput };
-}
-
-function checkOptions(options: unknown, field: string): void {
+/** Options must pass the same schema as the library's (InvalidOptions, not retried). */
+export function checkOptions(options: unknown, field: string): void {
   const r = checkRemoteJobOptions(options, field);
   if (!r.ok) {
     throw ApplicationFailure.create({ type: FailureTypes.InvalidOptions, message: `${r.field}: ${r.message}`, nonRetryable: true, details: [{ field: r.field }] });
   }
 }
 
-function slug(job: unknown): string {
+/** A job name or URL as a piece of a workflow id. */
+export function slug(job: unknown): string {
   return (
     String(job ?? 'job')
       .replace(/^https?:\/\/[^/]+/, '')
@@ -295,7 +173,8 @@ function slug(job: unknown): string {
   );
 }
 
-function defaultChildId(job: unknown): string {
+/** `<parent workflow id>/<job slug>-<8 hex>`. */
+export function defaultChildId(job: unknown): string {
   return `${workflowInfo().workflowId}/${slug(job)}-${uuid4().slice(0, 8)}`;
 }
 

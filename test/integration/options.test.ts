@@ -153,13 +153,20 @@ describe('options against the emulator', () => {
   });
 
   test('maxConn: requests to one host are serialised with maxConn 1, concurrent with 5', async () => {
-    // Every metadata GET of job `quick` takes 400 ms; three triggers start at once.
-    h.emulator.addFault({ kind: 'slow', method: 'GET', path: '/job/quick/api/json', delayMs: 400 });
+    // Every metadata GET of jobs `quick`, `quick-2` and `quick-3` takes 400 ms; three triggers
+    // start at once, one per job (the same GET for one job would be shared: single-flight).
+    const jobs = ['quick', 'quick-2', 'quick-3'];
+    for (const name of jobs.slice(1)) h.emulator.setJob({ name, parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 200 } });
+    h.emulator.addFault({ kind: 'slow', method: 'GET', path: /^\/job\/quick(-2|-3)?\/api\/json\?/, delayMs: 400 });
     try {
       const spread = async (host: string, tag: string) => {
         const since = Date.now();
-        await Promise.all([1, 2, 3].map(async (i) => (await h.start({ remoteJenkinsName: host, job: 'quick', parameters: { RUN: `${tag}${i}` } })).result()));
-        const arrivals = h.emulator.requests({ pathPrefix: '/job/quick/api/json' }).filter((r) => r.at >= since).map((r) => r.at).sort((a, b) => a - b);
+        await Promise.all(jobs.map(async (job, i) => (await h.start({ remoteJenkinsName: host, job, parameters: { RUN: `${tag}${i}` } })).result()));
+        const arrivals = h.emulator
+          .requests()
+          .filter((r) => jobs.some((job) => r.path === `/job/${job}/api/json`) && r.at >= since)
+          .map((r) => r.at)
+          .sort((a, b) => a - b);
         return arrivals.slice(0, 3);
       };
       const limited = await spread('jenkins-limited', 'lim');

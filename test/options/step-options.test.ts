@@ -52,12 +52,13 @@ describe('parseStepOptions: pipeline defaults (plugin testDefaultsPipelineStep)'
       'enhancedLogging',
       'trustAllCertificates',
       'overrideTrustAllCertificates',
-      'useCrumbCache',
-      'useJobInfoCache',
       'disabled',
     ] as const) {
       assert.equal(o[flag], false, flag);
     }
+    // Unset, so that a named host's setting can apply; without one the trigger input says false.
+    assert.equal(o.useCrumbCache, undefined);
+    assert.equal(o.useJobInfoCache, undefined);
     assert.equal(o.remoteJenkinsName, undefined);
     assert.equal(o.remoteJenkinsUrl, undefined);
     assert.equal(o.parameters, undefined);
