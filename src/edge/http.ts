@@ -16,10 +16,10 @@ export class ApiError extends Error {
   }
 }
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
 
-export const errorResponse = (e: ApiError) =>
+export const errorResponse = (e: ApiError): Response =>
   json(e.status, { error: { type: e.type, message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) } }, e.headers);
 
 /** Reads a JSON body of at most MAX_BODY_BYTES; 415 when it is not JSON. An absent body is null unless required. */
