@@ -138,8 +138,9 @@ export class WaitHub {
 
   private groupFor(wait: Wait): Group {
     const t = wait.input.target;
-    // Same root, credentials and TLS rule: one client and one view of the host.
-    const hostKey = JSON.stringify([t.root, t.auth, wait.input.token, t.trustAllCertificates, t.maxConn]);
+    // Same root, credentials, TLS rule and client settings (timeouts, caches): one client and one
+    // view of the host.
+    const hostKey = JSON.stringify([t.root, t.auth, wait.input.token, t.trustAllCertificates, t.maxConn, settingsOf(wait.input)]);
     const key = `${hostKey}|${t.jobUrl}`;
     let g = this.groups.get(key);
     if (!g) {
