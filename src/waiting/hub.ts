@@ -140,7 +140,7 @@ export class WaitHub {
     const t = wait.input.target;
     // Same root, credentials, TLS rule and client settings (timeouts, caches): one client and one
     // view of the host.
-    const hostKey = JSON.stringify([t.root, t.auth, wait.input.token, t.trustAllCertificates, t.maxConn, settingsOf(wait.input)]);
+    const hostKey = JSON.stringify([t.root, t.auth, wait.input.token, t.trustAllCertificates, t.maxConn, clientSettingsOf(wait.input)]);
     const key = `${hostKey}|${t.jobUrl}`;
     let g = this.groups.get(key);
     if (!g) {
