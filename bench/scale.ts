@@ -92,26 +92,21 @@ async function startServer(tmp: string): Promise<{ proc: Proc; address: string; 
   return { proc: procOf(child), address: `127.0.0.1:${port}`, metricsPort };
 }
 
-/** The checkout's workflow bundle, written once per design by a short-lived process. */
-const bundles = new Map<string, string>();
-function bundleOf(root: string): string {
-  let file = bundles.get(root);
-  if (!file) {
-    file = path.join(mkdtempSync(path.join(os.tmpdir(), 'scale-bundle-')), 'workflows.js');
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'scale-worker.ts'), '--bundle', file], {
-      cwd: root,
-      env: { ...process.env, SCALE_WORKER: JSON.stringify({ root }) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    bundles.set(root, file);
-  }
-  return file;
+/** Builds a checkout (dist/ and its workflow bundle) once per bench run. */
+const built = new Set<string>();
+function build(root: string): void {
+  if (built.has(root)) return;
+  say(`building ${root}`);
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['scripts/bundle-workflows.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  built.add(root);
 }
 
 async function startWorker(root: string, spec: Record<string, unknown>): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'bench', 'scale-worker.ts')], {
+  build(root);
+  const child = spawn(process.execPath, [path.join(repo, 'bench', 'scale-worker.mjs')], {
     cwd: root,
-    env: { ...process.env, SCALE_WORKER: JSON.stringify({ root, bundlePath: bundleOf(root), ...spec }) },
+    env: { ...process.env, SCALE_WORKER: JSON.stringify({ root, ...spec }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -1,0 +1,27 @@
+// One trigger worker in its own process for bench/scale.ts, run from a checkout's build (dist/)
+// given as SCALE_WORKER.root: this tree or a baseline commit's worktree, so that the old and the
+// new design run side by side in one benchmark, each as users run it (plain node, the pre-built
+// workflow bundle). Prints READY once it polls.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+
+const spec = JSON.parse(process.env.SCALE_WORKER ?? '{}');
+const load = (rel) => import(pathToFileURL(path.join(spec.root, 'dist', rel)).href);
+const { createTriggerWorker } = await load('worker.js');
+const { parseConfig } = await load('options/config.js');
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const connection = await NativeConnection.connect({ address: spec.address });
+const worker = await createTriggerWorker({
+  connection,
+  taskQueue: spec.taskQueue,
+  config: parseConfig(spec.config),
+  consoleDir: spec.consoleDir,
+  searchAttributes: [],
+  workflowBundle: { codePath: path.join(spec.root, 'dist', 'workflow-bundle.js') },
+});
+const running = worker.run();
+process.stdout.write('READY\n');
+process.on('SIGTERM', () => worker.shutdown());
+await running;
+await connection.close();
