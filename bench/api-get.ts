@@ -18,8 +18,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { freePort } from '../src/temporal/embedded-server.js';
-import { CLI_BIN } from '../test/helpers/cli.js';
-import { Harness, eventually } from '../test/helpers/harness.js';
+import { CLI_BIN } from '../test/support/cli.js';
+import { Harness, eventually } from '../test/support/harness.js';
 import { DENO, startApiProcess, type ApiProcess } from '../test/edge/processes.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);

@@ -24,7 +24,7 @@ import { buildTriggerInput } from '../src/options/trigger-input.js';
 import type { StepOptionsInput } from '../src/options/step-options.js';
 import type { TriggerState } from '../src/workflows/state.js';
 import type { BuildResult } from '../src/emulator/types.js';
-import { Harness, sharedBundlePath } from '../test/helpers/harness.js';
+import { Harness, sharedBundlePath } from '../test/support/harness.js';
 import { freePort, spawnWorker, startTemporalServer, type Proc } from '../test/reliability/processes.js';
 
 const t0 = Date.now();

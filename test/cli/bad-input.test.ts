@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { type CliResult, embeddedServerPid, isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../helpers/cli.js';
+import { type CliResult, embeddedServerPid, isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../support/cli.js';
 
 /** Replaced by the emulator's URL in args, config, files and stdin. */
 const JENKINS = '{{JENKINS}}';

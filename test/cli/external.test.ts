@@ -6,9 +6,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { CLI_BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { startDevServer } from '../helpers/temporal.js';
+import { CLI_BIN, isolatedEnv, runCli } from '../support/cli.js';
+import { eventually } from '../support/harness.js';
+import { startDevServer } from '../support/temporal.js';
 
 /**
  * Scale-out mode: with TEMPORAL_ADDRESS the CLI starts no dev server and no worker of its own;

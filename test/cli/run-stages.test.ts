@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Harness, eventually, spawnWorkerProcess, type WorkerProcess } from '../helpers/harness.js';
-import { CLI_BIN, isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
+import { Harness, eventually, spawnWorkerProcess, type WorkerProcess } from '../support/harness.js';
+import { CLI_BIN, isolatedEnv, runCli, staleDistSource } from '../support/cli.js';
 
 /**
  * `remote-trigger run stages.yaml` through the CLI against a cluster (TEMPORAL_ADDRESS) whose

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { embeddedServerPid, isolatedEnv, killEmbeddedServer, localServiceRecord, processRuns, runCli } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { requireTemporalCli } from '../helpers/temporal.js';
+import { embeddedServerPid, isolatedEnv, killEmbeddedServer, localServiceRecord, processRuns, runCli } from '../support/cli.js';
+import { eventually } from '../support/harness.js';
+import { requireTemporalCli } from '../support/temporal.js';
 
 /**
  * The embedded mode's local service: one detached dev server + one worker per state directory,

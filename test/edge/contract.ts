@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import type { ConfigInput } from '../../src/options/config.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 import type { ApiProcess } from './processes.js';
 
 export const FULL_TOKEN = 'full-token-0123456789';

@@ -1,4 +1,4 @@
-import { CLI_BIN } from '../helpers/cli.js';
+import { CLI_BIN } from '../support/cli.js';
 import { apiContract } from './contract.js';
 import { startApiProcess } from './processes.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { signBody } from '../../src/activities/webhook.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
-import { eventually } from '../helpers/harness.js';
+import { eventually } from '../support/harness.js';
 import { type ApiProcess, DENO, startApiProcess } from './processes.js';
 
 // The README's receiver (examples/webhook-receiver.ts) in a real Deno: it accepts what the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getTriggerHandle, RemoteTriggerError, triggerRemoteJob } from '../../src/client.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 
 /** The library: triggerRemoteJob and the handle's methods (docs/plugin-compat.md §12, quirks fixed). */
 describe('library: triggerRemoteJob and its handle', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
 import type { BuildStatus } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 
 /** The trigger's life cycle against the emulator over real HTTP and a real dev server. */
 describe('trigger life cycle', () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/options/config.js';
 import { createTriggerWorker } from '../../src/worker.js';
-import { Harness, eventually, sharedBundle } from '../helpers/harness.js';
+import { Harness, eventually, sharedBundle } from '../support/harness.js';
 
 const PASSWORD = 'mw-password-81Kq';
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 
 const API_TOKEN = '11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const PASSWORD = 'pa$$word';

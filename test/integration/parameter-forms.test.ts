@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 
 /**
  * Every form the step accepts for `parameters` (docs/plugin-compat.md §5.1), and queuePollInterval,

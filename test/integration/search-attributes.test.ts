@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listTriggersWith, type TriggerSummary } from '../../src/list.js';
 import { checkSearchAttributes, registerSearchAttributes, SEARCH_ATTRIBUTE_NAMES, type OperatorServiceLike } from '../../src/search-attributes.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 
 const SCENARIO = {
   jobs: [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { ConsoleStore } from '../../src/activities/console-store.js';
-import { Harness, eventually, spawnWorkerProcess } from '../helpers/harness.js';
+import { Harness, eventually, spawnWorkerProcess } from '../support/harness.js';
 
 /**
  * A worker stopped or killed mid-build and replaced: the trigger finishes with the right

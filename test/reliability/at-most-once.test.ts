@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FaultKind } from '../../src/emulator/types.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 import { activityOutcomes, postAsTest, triggerPosts } from './helpers.js';
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
 import { RemoteTriggerError, type RemoteJobHandle } from '../../src/handle.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 import { assertConsoleMatches, postAsTest, sleep, triggerPosts } from './helpers.js';
 
 /**

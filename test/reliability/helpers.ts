@@ -9,7 +9,7 @@ import type { JenkinsEmulator, RecordedRequest } from '../../src/emulator/index.
  * request log and build list, Temporal history, the worker's console files.
  */
 
-export { postAsTest } from '../helpers/harness.js';
+export { postAsTest } from '../support/harness.js';
 
 /** Trigger POSTs that reached the emulator for a job path (`/job/x`), optionally only those whose body contains `marker`. */
 export function triggerPosts(emulator: JenkinsEmulator, jobPath: string, bodyIncludes?: string): RecordedRequest[] {

@@ -33,9 +33,9 @@ export interface WorkerSpec {
   config: unknown;
 }
 
-/** A worker in its own process (test/helpers/worker-process.ts); resolves once it polls. */
+/** A worker in its own process (test/support/worker-process.ts); resolves once it polls. */
 export async function spawnWorker(spec: WorkerSpec): Promise<Proc> {
-  const script = fileURLToPath(new URL('../helpers/worker-process.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, WORKER_SPEC: JSON.stringify(spec) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
-import { eventually, sharedBundlePath } from '../helpers/harness.js';
+import { isolatedEnv, runCli, staleDistSource } from '../support/cli.js';
+import { eventually, sharedBundlePath } from '../support/harness.js';
 import { freePort, spawnWorker, startTemporalServer, type Proc } from './processes.js';
 
 /**

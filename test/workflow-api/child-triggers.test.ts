@@ -6,7 +6,7 @@ import { RemoteJobHandle } from '../../src/handle.js';
 import { TRIGGER_WORKER_OPTIONS, createRemoteTriggerActivities } from '../../src/worker-api.js';
 import { stateQuery } from '../../src/workflows/messages.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness, eventually } from '../support/harness.js';
 import { orchestrationBundle } from './helpers.js';
 
 /**

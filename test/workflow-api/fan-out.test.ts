@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RemoteJobOutcome } from '../../src/workflow.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 import { orchestrationBundle } from './helpers.js';
 
 /**
