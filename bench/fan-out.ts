@@ -6,7 +6,7 @@
  */
 import { Worker } from '@temporalio/worker';
 import { Harness } from '../test/support/harness.js';
-import { orchestrationBundle } from '../test/workflow-api/helpers.js';
+import { orchestrationBundle } from '../test/support/workflows.js';
 
 const n = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 50);

@@ -18,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { requireTemporalCli } from '../test/support/temporal.js';
-import { Harness, eventually } from '../test/support/harness.js';
+import { Harness } from '../test/support/harness.js';
+import { eventually } from '../test/support/wait.js';
 import { GOLDEN_SCENARIO, GOLDEN_PATHS } from '../test/replay/paths.js';
 import { RemoteJobHandle } from '../src/handle.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
 import { CLI_BIN, isolatedEnv, runCli } from '../support/cli.js';
-import { eventually } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 import { startDevServer } from '../support/temporal.js';
 
 /**

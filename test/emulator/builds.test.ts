@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { getJson, http, post, startEmulator, until } from './helpers.js';
+import { getJson, http, post, startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 
 const scenario: EmulatorScenario = {
   csrf: { enabled: false },
@@ -23,7 +24,7 @@ const scenario: EmulatorScenario = {
 
 async function firstBuild(url: string, job: string): Promise<Record<string, any>> {
   await post(`${url}/job/${job}/build`);
-  return until(async () => {
+  return eventually(async () => {
     const res = await http(`${url}/job/${job}/1/api/json`);
     return res.status === 200 ? ((await res.json()) as Record<string, any>) : undefined;
   }, `${job} #1`);
@@ -77,7 +78,7 @@ test('progressiveText: offsets chain, X-More-Data disappears at the end, chunks 
 test('result turns non-null before building turns false', async (t) => {
   const emu = await startEmulator(t, scenario);
   await firstBuild(emu.url, 'demo');
-  const early = await until(async () => {
+  const early = await eventually(async () => {
     const b = await getJson(`${emu.url}/job/demo/lastBuild/api/json`);
     return b.result !== null || !b.building ? b : undefined;
   }, 'result');
@@ -94,7 +95,7 @@ test('stop: 302 to the build, then ABORTED; a finished build is a 302 no-op; unk
   const res = await post(`${emu.url}/job/long/1/stop`);
   assert.equal(res.status, 302);
   assert.equal(res.headers.get('location'), `${emu.url}/job/long/1/`);
-  const stopped = await until(async () => {
+  const stopped = await eventually(async () => {
     const b = await getJson(`${emu.url}/job/long/1/api/json`);
     return !b.building ? b : undefined;
   }, 'stop');
@@ -113,7 +114,7 @@ test('stop: 302 to the build, then ABORTED; a finished build is a 302 no-op; unk
 test('artifacts: listed once archived, served with a content type, 404 when missing', async (t) => {
   const emu = await startEmulator(t, scenario);
   await firstBuild(emu.url, 'demo');
-  const done = await until(async () => {
+  const done = await eventually(async () => {
     const b = await getJson(`${emu.url}/job/demo/1/api/json`);
     return b.building ? undefined : b;
   }, 'build end');
@@ -134,7 +135,7 @@ test('unknown builds and permalinks 404; results colour the job', async (t) => {
   assert.equal((await http(`${emu.url}/job/flaky/lastBuild/api/json`)).status, 404);
   assert.equal((await getJson(`${emu.url}/job/flaky/api/json`)).color, 'notbuilt');
   await firstBuild(emu.url, 'flaky');
-  await until(() => (emu.builds('flaky')[0]?.building === false ? true : undefined), 'flaky end');
+  await eventually(() => (emu.builds('flaky')[0]?.building === false ? true : undefined), 'flaky end');
   const job = await getJson(`${emu.url}/job/flaky/api/json`);
   assert.equal(job.color, 'red');
   assert.equal(job.lastFailedBuild.number, 1);
@@ -148,7 +149,7 @@ test('named scripts are picked by the EMULATOR_SCRIPT parameter', async (t) => {
     scripts: { broken: { durationMs: 50, result: 'UNSTABLE' } },
   });
   await post(`${emu.url}/job/p/buildWithParameters?X=1&EMULATOR_SCRIPT=broken`);
-  const b = await until(() => (emu.builds('p')[0]?.building === false ? emu.builds('p')[0] : undefined), 'scripted build');
+  const b = await eventually(() => (emu.builds('p')[0]?.building === false ? emu.builds('p')[0] : undefined), 'scripted build');
   assert.equal(b.result, 'UNSTABLE');
   assert.deepEqual(b.parameters, { X: '1' }, 'undefined parameters are not kept, as in Jenkins');
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { basic, form, getJson, http, post, queueIdOf, sleep, startEmulator, until } from './helpers.js';
+import { basic, form, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
+import { eventually, sleep } from '../support/wait.js';
 
 const scenario: EmulatorScenario = {
   csrf: { enabled: false },
@@ -86,7 +87,7 @@ test('restart(): 503 while down, then left items are gone and old crumbs are inv
   const emu = await startEmulator(t, { ...scenario, csrf: { enabled: true }, security: { users: [{ name: 'u', password: 'pw', apiTokens: ['t'] }] } });
   const token = basic('u', 't');
   const id = queueIdOf(await post(`${emu.url}/job/plain/build`, { headers: { authorization: token } }));
-  await until(async () => ((await getJson(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).executable ? true : undefined), 'executable');
+  await eventually(async () => ((await getJson(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).executable ? true : undefined), 'executable');
   const crumbRes = await http(`${emu.url}/crumbIssuer/api/json`, { headers: { authorization: basic('u', 'pw') } });
   const { crumb } = (await crumbRes.json()) as { crumb: string };
   const cookie = crumbRes.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -95,7 +96,7 @@ test('restart(): 503 while down, then left items are gone and old crumbs are inv
   const down = await http(`${emu.url}/api/json`, { headers: { authorization: token } });
   assert.equal(down.status, 503);
   assert.match(await down.text(), /Your browser will reload automatically when Jenkins is ready/);
-  await until(async () => ((await http(`${emu.url}/api/json`, { headers: { authorization: token } })).status === 200 ? true : undefined), 'back up');
+  await eventually(async () => ((await http(`${emu.url}/api/json`, { headers: { authorization: token } })).status === 200 ? true : undefined), 'back up');
 
   assert.equal((await http(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).status, 404);
   const job = await getJson(`${emu.url}/job/plain/api/json`, { headers: { authorization: token } });
@@ -136,7 +137,7 @@ test('admin API over HTTP: never recorded, no auth needed', async (t) => {
   await fetch(`${admin}/faults`, { method: 'DELETE' });
 
   assert.equal((await post(`${emu.url}/job/added/build`, { headers: { authorization: basic('u', 't') } })).status, 201);
-  const builds = await until(async () => {
+  const builds = await eventually(async () => {
     const list = (await (await fetch(`${admin}/builds?job=added`)).json()) as Array<{ number: number; building: boolean }>;
     return list.length === 1 && !list[0]!.building ? list : undefined;
   }, 'build via admin API');

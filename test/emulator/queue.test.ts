@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { getJson, http, post, queueIdOf, startEmulator, until } from './helpers.js';
+import { getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 
 const base: EmulatorScenario = { csrf: { enabled: false }, jobs: [] };
 
@@ -26,7 +27,7 @@ test('life cycle: waiting -> left without executable -> left with executable -> 
   assert.equal(typeof waiting?.timestamp, 'number');
   assert.equal(waiting?.params, '');
 
-  const starting = await until(async () => {
+  const starting = await eventually(async () => {
     const item = await itemJson(emu.url, id);
     return item?._class === 'hudson.model.Queue$LeftItem' ? item : undefined;
   }, 'LeftItem');
@@ -35,7 +36,7 @@ test('life cycle: waiting -> left without executable -> left with executable -> 
     assert.equal(starting.cancelled, false);
     assert.equal(starting.why, null);
   }
-  const left = await until(async () => {
+  const left = await eventually(async () => {
     const item = await itemJson(emu.url, id);
     return item?.executable ? item : undefined;
   }, 'executable');
@@ -48,7 +49,7 @@ test('life cycle: waiting -> left without executable -> left with executable -> 
   assert.equal(build.queueId, id);
   assert.equal(build.id, '1');
 
-  await until(async () => ((await itemJson(emu.url, id)) === undefined ? true : undefined), 'expiry 404');
+  await eventually(async () => ((await itemJson(emu.url, id)) === undefined ? true : undefined), 'expiry 404');
   // The build keeps its queueId, the fallback clients use once the item expired.
   const job = await getJson(`${emu.url}/job/nightly/api/json`);
   assert.equal(job.builds[0].queueId, id);
@@ -65,11 +66,11 @@ test('blocked while a non-concurrent build runs; buildable when executors are bu
     leftItemNoExecutableMs: 0,
   });
   await post(`${emu.url}/job/serial/build`);
-  await until(() => (emu.builds('serial')[0]?.building ? true : undefined), 'first build running');
+  await eventually(() => (emu.builds('serial')[0]?.building ? true : undefined), 'first build running');
   const blockedId = queueIdOf(await post(`${emu.url}/job/serial/build`));
   const buildableId = queueIdOf(await post(`${emu.url}/job/other/build`));
 
-  const blocked = await until(async () => {
+  const blocked = await eventually(async () => {
     const item = await itemJson(emu.url, blockedId);
     return item?.blocked ? item : undefined;
   }, 'BlockedItem');
@@ -77,7 +78,7 @@ test('blocked while a non-concurrent build runs; buildable when executors are bu
   assert.match(blocked.why, /^Build #1 is already in progress \(ETA: .+\)$/);
   assert.equal(typeof blocked.buildableStartMilliseconds, 'number');
 
-  const buildable = await until(async () => {
+  const buildable = await eventually(async () => {
     const item = await itemJson(emu.url, buildableId);
     return item?.buildable ? item : undefined;
   }, 'BuildableItem');
@@ -90,7 +91,7 @@ test('blocked while a non-concurrent build runs; buildable when executors are bu
   assert.deepEqual(queue.items.map((i: { id: number }) => i.id), [blockedId, buildableId]);
 
   // Everything drains eventually.
-  await until(() => (emu.builds('serial').length === 2 && emu.builds('other').length === 1 ? true : undefined), 'all builds');
+  await eventually(() => (emu.builds('serial').length === 2 && emu.builds('other').length === 1 ? true : undefined), 'all builds');
 });
 
 test('cancelItem: 204, then 500 for the left item, 404 for unknown ids', async (t) => {

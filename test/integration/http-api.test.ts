@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerState } from '../../src/workflows/state.js';
 import { isolatedEnv, runCli } from '../support/cli.js';
-import { Harness, eventually } from '../support/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 import { startOverHttpApi } from '../support/temporal.js';
 
 /**

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness, eventually } from '../support/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 const API_TOKEN = '11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const PASSWORD = 'pa$$word';

@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { RemoteJobHandle, RemoteTriggerError } from '../../src/handle.js';
 import type { TriggerInput } from '../../src/options/trigger-input.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
-import { Harness, eventually } from '../support/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 import { startOverHttpApi } from '../support/temporal.js';
 
 const PASSWORD = 'tb-password-Zq81';

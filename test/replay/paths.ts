@@ -1,7 +1,8 @@
 import type { EmulatorScenario } from '../../src/emulator/index.js';
 import type { RemoteJobHandle } from '../../src/handle.js';
 import type { StepOptionsInput } from '../../src/options/step-options.js';
-import type { Harness, eventually as Eventually } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import type { eventually as Eventually } from '../support/wait.js';
 
 /** The scenario and the paths through the workflow whose histories are kept as golden files. */
 export const GOLDEN_SCENARIO: EmulatorScenario = {

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embeddedServerRecord } from '../../src/temporal/embedded-server.js';
+import { processMatches, readServiceRecord } from '../../src/temporal/local-service.js';
 
-/** The `remote-trigger` entry point, resolved from this file (test/helpers → bin/). */
+/** The `remote-trigger` entry point, resolved from this file (test/support → bin/). */
 export const CLI_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'remote-trigger.mjs');
 
 export interface CliResult {
@@ -67,54 +69,22 @@ export function isolatedEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return env;
 }
 
-/** The pid of the embedded Temporal dev server recorded in a state directory, if any. */
-export function embeddedServerPid(stateDir: string): number | null {
-  try {
-    const rec = JSON.parse(readFileSync(path.join(stateDir, 'server.json'), 'utf8')) as { pid?: number };
-    return typeof rec.pid === 'number' && rec.pid > 0 ? rec.pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The local service (worker process) recorded in a state directory, if any. */
-export function localServiceRecord(stateDir: string): { pid: number; token: string; identity: string; address: string; config: { path: string | null; hash: string | null } } | null {
-  try {
-    return JSON.parse(readFileSync(path.join(stateDir, 'service.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** True while `pid` runs and its command line contains `marker`. */
-export function processRuns(pid: number, marker: string): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-  } catch {
-    return true;
-  }
-}
-
 /**
- * Stops what a CLI run left in `stateDir`: the local service (by its recorded pid, when its
- * command line still carries its token) and the embedded dev server (by its recorded pid).
+ * Stops what a CLI run left in `stateDir`, without waiting: the local service (by its recorded
+ * pid, when it is still ours) and the embedded dev server (by its recorded pid). True when
+ * either was recorded.
  */
 export function killEmbeddedServer(stateDir: string): boolean {
-  const service = localServiceRecord(stateDir);
-  if (service && processRuns(service.pid, service.token)) {
+  const service = readServiceRecord(stateDir);
+  if (service && processMatches(service.pid, service.token)) {
     try {
       process.kill(service.pid, 'SIGTERM');
     } catch {
       /* gone */
     }
   }
-  const pid = embeddedServerPid(stateDir);
-  if (pid === null) return service !== null;
+  const pid = embeddedServerRecord(stateDir)?.pid;
+  if (!pid) return service !== null;
   try {
     process.kill(pid, 'SIGTERM');
     return true;

@@ -1,3 +1,4 @@
+/** HTTP helpers of the emulator tests: requests made the way a client (or curl) makes them. */
 import { JenkinsEmulator, type EmulatorScenario } from '../../src/emulator/index.js';
 
 /** Starts an emulator for one test and registers its shutdown with the test context. */
@@ -43,19 +44,3 @@ export function queueIdOf(res: Response): number {
   if (!m) throw new Error(`no queue Location in ${res.status} answer: ${res.headers.get('location')}`);
   return Number(m[1]);
 }
-
-/**
- * Polls until `probe` returns something other than undefined. The bound is generous on purpose:
- * tests wait for states, never for exact timings.
- */
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -11,6 +11,7 @@ import type { StepOptionsInput } from '../../src/options/step-options.js';
 import { startOrAttach } from '../../src/client.js';
 import { RemoteJobHandle } from '../../src/handle.js';
 import { bundleWorkflows, createTriggerWorker } from '../../src/worker.js';
+import type { WorkerSpec } from './processes.js';
 import { startDevServer } from './temporal.js';
 
 let bundle: Promise<{ code: string }> | null = null;
@@ -126,6 +127,11 @@ export class Harness {
     return new RemoteJobHandle(this.client, input.triggerId);
   }
 
+  /** What a worker process on this harness' task queue runs with (spawnWorker). */
+  async workerSpec(): Promise<WorkerSpec> {
+    return { address: this.env.address, taskQueue: this.taskQueue, consoleDir: this.consoleDir, bundlePath: await sharedBundlePath(this.tmp), config: this.configInput };
+  }
+
   /** An anonymous POST to the emulator made by the test itself; fails on an HTTP error. */
   async emulatorPost(pathAndQuery: string, form: string): Promise<Response> {
     const r = await postAsTest(this.emulator.url, pathAndQuery, form);
@@ -155,22 +161,6 @@ export async function postAsTest(emulatorUrl: string, pathAndQuery: string, body
   });
 }
 
-/** Polls `fn` until it returns a truthy value; fails with `what` after `ms`. */
-export async function eventually<T>(fn: () => Promise<T> | T, what: string, ms = 60_000, every = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
-
 /** Writes the shared bundle to a file once, for worker processes. */
 let bundleFile: Promise<string> | null = null;
 export function sharedBundlePath(dir: string): Promise<string> {
@@ -181,46 +171,4 @@ export function sharedBundlePath(dir: string): Promise<string> {
     return p;
   })();
   return bundleFile;
-}
-
-export interface WorkerProcess {
-  child: import('node:child_process').ChildProcess;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
-
-/** Starts a worker in a child process on the harness' task queue; resolves once it polls. */
-export async function spawnWorkerProcess(h: Harness): Promise<WorkerProcess> {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const script = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: {
-      ...process.env,
-      WORKER_SPEC: JSON.stringify({
-        address: h.env.address,
-        taskQueue: h.taskQueue,
-        consoleDir: h.consoleDir,
-        bundlePath: await sharedBundlePath(h.tmp),
-        config: h.configInput,
-      }),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('READY')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-  });
-  return {
-    child,
-    kill: (signal = 'SIGKILL') =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-  };
 }

@@ -12,7 +12,7 @@ import { RemoteJobHandle } from '../../src/handle.js';
 import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput } from '../../src/options/trigger-input.js';
 import { CLI_BIN, isolatedEnv, stopChild } from '../support/cli.js';
-import { eventually } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 import { requireTemporalCli, startDevServer } from '../support/temporal.js';
 
 /** `remote-trigger worker --metrics-port P --log-format json`, as a process of its own. */

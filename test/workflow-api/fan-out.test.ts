@@ -4,7 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RemoteJobOutcome } from '../../src/workflow.js';
 import { Harness } from '../support/harness.js';
-import { orchestrationBundle } from './helpers.js';
+import { orchestrationBundle } from '../support/workflows.js';
 
 /**
  * allRemoteJobs: the concurrency limit seen from Jenkins (the emulator counts the builds in
