@@ -1,11 +1,11 @@
-import { causeDescription, timeSpan } from './model.js';
-import type { Build, Cause, JobState, Model, ParamValue, QueueItem } from './model.js';
-import type { EmulatorParameter } from './types.js';
-
 // Stapler's JSON as seen at depth 0: `_class` on the root and on nested objects whose runtime
 // class differs from the declared type, explicit nulls, `{}` for actions that cannot be
 // exported, absolute URLs with a trailing slash except the queue item's relative `url`.
 // Key order follows the recorded fixtures in test/fixtures/jenkins.
+import { causeDescription, timeSpan } from './entities.js';
+import type { Build, Cause, JobState, ParamValue, QueueItem } from './entities.js';
+import type { Model } from './model.js';
+import type { EmulatorParameter } from './types.js';
 
 const FREESTYLE_JOB = 'hudson.model.FreeStyleProject';
 const FREESTYLE_BUILD = 'hudson.model.FreeStyleBuild';
