@@ -1,6 +1,6 @@
 // A running build's timeline: console lines spread over its duration, the result (and the
 // artifacts) a little before `building` turns false, the executor freed a moment after that.
-import type { Timers } from './clock.js';
+import type { Clock } from './clock.js';
 import { type Build, causeDescription, type Step } from './entities.js';
 import type { BuildScript } from './types.js';
 
@@ -14,7 +14,7 @@ function consoleLinesOf(script: BuildScript): string[] {
 
 export class BuildRunner {
   constructor(
-    private readonly timers: Timers,
+    private readonly clock: Clock,
     private readonly log: (line: string) => void,
     /** Called once a build no longer holds its executor. */
     private readonly released: () => void,
@@ -22,9 +22,9 @@ export class BuildRunner {
 
   private step(build: Build, delayMs: number, run: () => void): void {
     const step: Step = {
-      at: Date.now() + delayMs,
+      at: this.clock.now() + delayMs,
       run,
-      handle: this.timers.after(delayMs, () => {
+      handle: this.clock.after(delayMs, () => {
         build.steps = build.steps.filter((s) => s !== step);
         run();
       }),
@@ -57,13 +57,13 @@ export class BuildRunner {
     // durations live in different lists): a build that ends always has its result.
     build.result ??= build.script.result ?? 'SUCCESS';
     build.artifactsArchived = true;
-    for (const step of build.steps) this.timers.cancel(step.handle);
+    for (const step of build.steps) this.clock.cancel(step.handle);
     build.steps = [];
     build.building = false;
-    build.duration = Math.max(1, Date.now() - build.timestamp);
+    build.duration = Math.max(1, this.clock.now() - build.timestamp);
     build.append(`Finished: ${build.result ?? 'SUCCESS'}\n`);
     this.log(`build: ${build.job.fullName} #${build.number} finished ${build.result}`);
-    this.timers.after(POST_PRODUCTION_MS, () => {
+    this.clock.after(POST_PRODUCTION_MS, () => {
       build.inProgress = false;
       this.released();
     });
@@ -73,7 +73,7 @@ export class BuildRunner {
   stop(build: Build, by: string): boolean {
     if (!build.building || build.stopping) return false;
     build.stopping = true;
-    this.timers.after(STOP_DELAY_MS, () => {
+    this.clock.after(STOP_DELAY_MS, () => {
       if (!build.building) return;
       build.result = 'ABORTED';
       build.append(`Aborted by ${by}\n`);
@@ -87,7 +87,7 @@ export class BuildRunner {
     const steps = [...build.steps].sort((a, b) => a.at - b.at);
     for (const step of steps) {
       if (!build.building) break;
-      this.timers.cancel(step.handle);
+      this.clock.cancel(step.handle);
       build.steps = build.steps.filter((s) => s !== step);
       step.run();
     }

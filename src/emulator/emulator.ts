@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, adminReply } from './admin.js';
-import { Timers } from './clock.js';
+import { Clock } from './clock.js';
 import { FaultRules } from './faults.js';
 import { parseBody, readBody, splitTarget } from './http.js';
 import { Model, modelSettings } from './model.js';
@@ -13,7 +13,7 @@ import { loginRedirectPage, oopsPage, restartingPage, ssoLoginPage, type Reply }
 import { JenkinsRoutes } from './routes.js';
 import { demoScenario, parseScenario } from './scenario.js';
 import { Security } from './security.js';
-import type { BuildSummary, EmulatorJob, EmulatorScenario, FaultRule, JenkinsEmulatorOptions, QueueItemSummary, RecordedRequest } from './types.js';
+import type { BuildSummary, EmulatorClock, EmulatorJob, EmulatorScenario, FaultRule, JenkinsEmulatorOptions, QueueItemSummary, RecordedRequest } from './types.js';
 
 const JENKINS_VERSION = '2.555';
 const DEFAULT_FAULT_DELAY_MS = 60_000;
@@ -24,7 +24,7 @@ const DEFAULT_FAULT_DELAY_MS = 60_000;
  */
 export class JenkinsEmulator {
   private readonly scenario: EmulatorScenario;
-  private readonly timers = new Timers();
+  private readonly time = new Clock();
   private readonly model: Model;
   private readonly security: Security;
   private readonly routes: JenkinsRoutes;
@@ -40,10 +40,10 @@ export class JenkinsEmulator {
   constructor(private readonly opts: JenkinsEmulatorOptions = {}) {
     this.scenario = parseScenario(opts.scenario ?? demoScenario);
     this.log = opts.log ?? (() => {});
-    this.model = new Model(modelSettings(this.scenario), this.scenario.jobs, this.timers, this.log);
+    this.model = new Model(modelSettings(this.scenario), this.scenario.jobs, this.time, this.log);
     this.security = new Security(this.scenario);
     this.routes = new JenkinsRoutes(this.model, this.security, this.scenario, () => this.publicUrl);
-    this.requestLog = new RequestLog(() => this.security.crumbField);
+    this.requestLog = new RequestLog(() => this.security.crumbField, this.time);
   }
 
   async start(): Promise<void> {
@@ -71,7 +71,7 @@ export class JenkinsEmulator {
   }
 
   async stop(): Promise<void> {
-    this.timers.cancelAll();
+    this.time.cancelAll();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -79,6 +79,14 @@ export class JenkinsEmulator {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  /**
+   * Emulator time, for tests that hold a state while they look at it: pause() it and the queue,
+   * builds, slow answers and restarts stand still until advance(ms) or resume().
+   */
+  get clock(): EmulatorClock {
+    return this.time;
   }
 
   get url(): string {
@@ -115,7 +123,7 @@ export class JenkinsEmulator {
    * (a crash, a disk problem): their ids then 404 and no build will ever carry them.
    */
   restart(opts: { downMs?: number; loseQueue?: boolean } = {}): void {
-    this.downUntil = Date.now() + (opts.downMs ?? 2000);
+    this.downUntil = this.time.now() + (opts.downMs ?? 2000);
     this.model.forgetLeftItems();
     if (opts.loseQueue) this.model.forgetQueuedItems();
     this.security.forgetSessions();
@@ -217,7 +225,7 @@ export class JenkinsEmulator {
   }
 
   private process(request: JenkinsRequest): Reply {
-    if (Date.now() < this.downUntil) return restartingPage();
+    if (this.time.now() < this.downUntil) return restartingPage();
     try {
       return this.routes.handle(request);
     } catch (error) {
@@ -248,10 +256,10 @@ export class JenkinsEmulator {
   private wait(ms: number, res: ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
       const onClose = (): void => {
-        this.timers.cancel(handle);
+        this.time.cancel(handle);
         resolve(false);
       };
-      const handle = this.timers.after(ms, () => {
+      const handle = this.time.after(ms, () => {
         res.off('close', onClose);
         resolve(!res.destroyed);
       });

@@ -78,12 +78,12 @@ export class QueueItem {
 
 export interface Step {
   at: number;
-  handle: NodeJS.Timeout;
+  /** Clock handle. */
+  handle: number;
   run: () => void;
 }
 
 export class Build {
-  timestamp = Date.now();
   building = true;
   inProgress = true;
   result: BuildResult | null = null;
@@ -101,6 +101,8 @@ export class Build {
     readonly params: ParamValue[] | null,
     readonly causes: Cause[],
     readonly script: BuildScript,
+    /** When it started (emulator time). */
+    readonly timestamp: number,
   ) {}
 
   get durationMs(): number {

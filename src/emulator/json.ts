@@ -124,7 +124,7 @@ const itemClass = {
 
 /** `nested` = the job's `queueItem` property: no actions and a task without colour (depth pruning). */
 export function queueItemJson(model: Model, item: QueueItem, root: string, nested = false): Record<string, unknown> {
-  const now = Date.now();
+  const now = model.now();
   const task: Record<string, unknown> = { _class: FREESTYLE_JOB, name: item.job.shortName, url: jobUrl(root, item.job.fullName) };
   if (!nested) task.color = jobColor(item.job);
   const json: Record<string, unknown> = { _class: itemClass[item.state] };

@@ -1,5 +1,6 @@
-// The in-memory Jenkins: jobs, the queue and running builds, moved on by timers (clock.ts).
-import type { Timers } from './clock.js';
+// The in-memory Jenkins: jobs, the queue and running builds, moved on by the emulator's clock
+// (clock.ts).
+import type { Clock } from './clock.js';
 import { BuildRunner } from './builds.js';
 import { Build, type Cause, type ItemState, JobState, type ParamValue, QueueItem } from './entities.js';
 import type { BuildScript, EmulatorJob, EmulatorScenario } from './types.js';
@@ -38,14 +39,19 @@ export class Model {
   peakRunningBuilds = 0;
   private readonly runner: BuildRunner;
 
+  /** Emulator time (clock.ts). */
+  now(): number {
+    return this.clock.now();
+  }
+
   constructor(
     readonly settings: ModelSettings,
     jobs: EmulatorJob[],
-    private readonly timers: Timers,
+    private readonly clock: Clock,
     private readonly log: (line: string) => void,
   ) {
     // A build that ends frees its executor: the queue moves on.
-    this.runner = new BuildRunner(timers, log, () => this.pump());
+    this.runner = new BuildRunner(clock, log, () => this.pump());
     for (const job of jobs) this.setJob(job);
   }
 
@@ -88,7 +94,7 @@ export class Model {
     quietPeriodMs: number | undefined,
     script: BuildScript,
   ): { item: QueueItem; created: boolean } {
-    const now = Date.now();
+    const now = this.clock.now();
     const quiet = quietPeriodMs ?? job.def.quietPeriodMs ?? this.settings.quietPeriodMs;
     const key = paramKey(params);
     for (const item of this.queued()) {
@@ -96,7 +102,7 @@ export class Model {
       item.causes.push(cause);
       if (item.state === 'waiting' && now + quiet < item.dueAt) {
         item.dueAt = now + quiet;
-        this.timers.after(quiet, () => this.pump());
+        this.clock.after(quiet, () => this.pump());
       }
       return { item, created: false };
     }
@@ -105,7 +111,7 @@ export class Model {
     this.log(`queue: item ${item.id} for ${job.fullName} (quiet period ${quiet} ms)`);
     // Queue maintenance runs asynchronously in Jenkins too, so even a 0 ms quiet period is
     // briefly visible as a WaitingItem.
-    if (quiet > 0) this.timers.after(quiet, () => this.pump());
+    if (quiet > 0) this.clock.after(quiet, () => this.pump());
     else this.schedulePump();
     return { item, created: true };
   }
@@ -113,7 +119,7 @@ export class Model {
   /** Any item by id, including left items until they expire. */
   item(id: number): QueueItem | undefined {
     const item = this.items.get(id);
-    if (item && item.state === 'left' && item.leftAt !== undefined && Date.now() - item.leftAt >= this.settings.leftItemExpiryMs) {
+    if (item && item.state === 'left' && item.leftAt !== undefined && this.clock.now() - item.leftAt >= this.settings.leftItemExpiryMs) {
       this.items.delete(id);
       return undefined;
     }
@@ -170,7 +176,7 @@ export class Model {
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    this.timers.after(0, () => {
+    this.clock.after(0, () => {
       this.pumpScheduled = false;
       this.pump();
     });
@@ -178,7 +184,7 @@ export class Model {
 
   /** One round of queue maintenance: move due items on, start what an executor can take. */
   pump(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const candidates = [...this.items.values()].filter((i) => i.state !== 'left').sort((a, b) => a.id - b.id);
     for (const item of candidates) {
       if (item.state === 'waiting' && item.dueAt > now) continue;
@@ -196,7 +202,7 @@ export class Model {
 
   private leave(item: QueueItem): void {
     item.state = 'left';
-    item.leftAt = Date.now();
+    item.leftAt = this.clock.now();
   }
 
   /**
@@ -206,10 +212,10 @@ export class Model {
   private start(item: QueueItem): void {
     this.leave(item);
     this.starting.add(item);
-    this.timers.after(this.settings.leftItemNoExecutableMs, () => {
+    this.clock.after(this.settings.leftItemNoExecutableMs, () => {
       this.starting.delete(item);
       const job = item.job;
-      const build = new Build(job, job.nextBuildNumber++, item.id, item.params, [...item.causes], item.script);
+      const build = new Build(job, job.nextBuildNumber++, item.id, item.params, [...item.causes], item.script, this.clock.now());
       job.builds.unshift(build);
       item.build = build;
       let running = 0;
@@ -227,7 +233,7 @@ export class Model {
 
   /** Test helper: ends every quiet period now and runs every running build's remaining steps. */
   completeAllPending(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const item of this.queued()) if (item.state === 'waiting') item.dueAt = now;
     for (const job of this.jobs.values()) {
       for (const build of job.builds) if (build.building && !build.stopping) this.runner.runRemainingSteps(build);

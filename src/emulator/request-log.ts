@@ -11,6 +11,7 @@ export class RequestLog {
   constructor(
     /** The crumb field of the moment (its value is a secret too). */
     private readonly crumbField: () => string,
+    private readonly clock: { now(): number },
   ) {}
 
   /** Copies of the recorded requests, oldest first. */
@@ -57,7 +58,7 @@ export class RequestLog {
     }
     const record: RecordedRequest = {
       seq: ++this.seq,
-      at: Date.now(),
+      at: this.clock.now(),
       method: request.method,
       path: request.pathname,
       query,
