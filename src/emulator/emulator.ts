@@ -204,7 +204,10 @@ export class JenkinsEmulator {
       case 'loginRedirect':
         return this.deliver(res, record, loginRedirectPage(pathname), method);
       case 'slow':
-        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) return;
+        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) {
+          record.abandoned = true;
+          return;
+        }
         break;
       case 'acceptThenDrop': {
         // The request takes effect (a build may be queued) but the client never hears about it.
@@ -216,6 +219,7 @@ export class JenkinsEmulator {
         const reply = this.process(request);
         if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) {
           record.status = reply.status;
+          record.abandoned = true;
           return;
         }
         return this.deliver(res, record, reply, method);

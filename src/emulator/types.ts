@@ -113,6 +113,8 @@ export interface RecordedRequest {
    */
   status: number;
   fault?: string;
+  /** Set once the client went away before a slow or acceptThenSlow answer was due. */
+  abandoned?: true;
 }
 
 /**
