@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { basic, form, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
+import { advance, basic, form, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
 import { eventually } from '../support/wait.js';
 
 const scenario: EmulatorScenario = {
@@ -75,9 +75,9 @@ test('slow and acceptThenSlow delay the answer; the client may give up', async (
   emu.addFault({ kind: 'slow', path: '/api/json', delayMs: 150, times: 1 });
   const slow = http(`${emu.url}/api/json`);
   await eventually(() => emu.requests().length === 1, 'the slow request to arrive');
-  emu.clock.advance(149);
+  await advance(emu, 149);
   assert.equal(lastRequest().status, 0, 'not answered 1 ms before the delay is over');
-  emu.clock.advance(1);
+  await advance(emu, 1);
   assert.equal((await slow).status, 200);
   assert.equal(lastRequest().status, 200);
 
@@ -100,7 +100,7 @@ test('slow and acceptThenSlow delay the answer; the client may give up', async (
   abandon.abort();
   await assert.rejects(dropped);
   await eventually(() => lastRequest().abandoned, 'the emulator to see the client go');
-  emu.clock.advance(60_000);
+  await advance(emu, 60_000);
   assert.equal(emu.queueItems().length, 1, 'a slow request abandoned by its client is never processed');
   assert.equal(lastRequest().status, 0);
 });

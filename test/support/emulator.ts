@@ -44,3 +44,12 @@ export function queueIdOf(res: Response): number {
   if (!m) throw new Error(`no queue Location in ${res.status} answer: ${res.headers.get('location')}`);
   return Number(m[1]);
 }
+
+/**
+ * Moves a paused emulator clock on by `ms` and lets the request handlers that were waiting on
+ * it (slow answers) carry on, so that what they record is there when this resolves.
+ */
+export async function advance(emulator: JenkinsEmulator, ms: number): Promise<void> {
+  emulator.clock.advance(ms);
+  await new Promise((r) => setImmediate(r));
+}
