@@ -240,6 +240,7 @@ export class JenkinsEmulator {
 
   private deliver(res: ServerResponse, record: RecordedRequest, reply: Reply, method: string): void {
     record.status = reply.status;
+    if (!res.destroyed) record.answeredAt = this.time.now();
     this.send(res, reply, method);
   }
 

@@ -115,6 +115,8 @@ export interface RecordedRequest {
   fault?: string;
   /** Set once the client went away before a slow or acceptThenSlow answer was due. */
   abandoned?: true;
+  /** Emulator time the answer was sent; absent while none was (or none will be). */
+  answeredAt?: number;
 }
 
 /**

@@ -80,6 +80,7 @@ test('slow and acceptThenSlow delay the answer; the client may give up', async (
   await advance(emu, 1);
   assert.equal((await slow).status, 200);
   assert.equal(lastRequest().status, 200);
+  assert.equal(lastRequest().answeredAt! - lastRequest().at, 150, 'answered exactly 150 ms (emulator time) after it arrived');
 
   // acceptThenSlow: processed at once, answered late; the client gives up first.
   emu.addFault({ kind: 'acceptThenSlow', path: '/job/p/buildWithParameters', delayMs: 60_000, times: 1 });
