@@ -38,7 +38,24 @@ describe('worker replaced mid-build', () => {
       return text.split('\n').length > 20;
     }, 'the build to run with console copied');
     await first.kill('SIGKILL');
-    assert.equal((await handle.state().catch(() => null))?.status ?? 'RUNNING', 'RUNNING');
+    // No worker can answer the state query now; the server's record tells what became of the
+    // trigger: the dead worker's watch timed out on its heartbeat and is scheduled again, and
+    // the workflow still runs.
+    const desc = await eventually(
+      async () => {
+        const d = await h.client.workflow.getHandle(handle.workflowId).describe();
+        const watch = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchBuild');
+        // Done once the first attempt is over: retried, or (wrongly) no longer pending.
+        return d.status.name !== 'RUNNING' || !watch || (watch.attempt ?? 1) >= 2 ? d : null;
+      },
+      "the dead worker's watch to time out",
+      60_000,
+      250,
+    );
+    assert.equal(desc.status.name, 'RUNNING');
+    const watch = desc.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchBuild');
+    assert.ok(watch && (watch.attempt ?? 1) >= 2, `the watch is scheduled again after the dead worker's heartbeat timeout: ${JSON.stringify(desc.raw.pendingActivities)}`);
+    assert.match(watch.lastFailure?.message ?? '', /heartbeat/i, 'the first attempt ended on its heartbeat timeout');
     const second = await h.startWorker({ workerOptions: { stickyQueueScheduleToStartTimeout: '1s' } });
     await finishesExactlyOnce(handle.workflowId, 'kill');
     await h.stopWorker(second);
