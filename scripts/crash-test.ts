@@ -28,7 +28,7 @@ import { freePort } from '../src/temporal/embedded-server.js';
 import { activityOutcomes, exactlyOnce } from '../test/support/exactly-once.js';
 import { Harness } from '../test/support/harness.js';
 import { spawnWorker, startTemporalServer, type Proc, type WorkerSpec } from '../test/support/processes.js';
-import { sleep } from '../test/support/wait.js';
+import { eventually, sleep } from '../test/support/wait.js';
 
 const t0 = Date.now();
 const seed = Number(process.env.CRASH_SEED ?? t0 % 1_000_000);
@@ -318,17 +318,6 @@ async function serverKills(h: Harness) {
     await startOrAttach(client, taskQueue, input);
   }
   const handles = plan.map((p) => new RemoteJobHandle(client, p.id));
-  const retrying = async <T>(fn: () => Promise<T>, ms = 120_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await sleep(500);
-      }
-    }
-  };
   const consoleBytesOf = (id: string) => {
     try {
       return statSync(new ConsoleStore(consoleDir).logPath(id)).size;
@@ -364,16 +353,17 @@ async function serverKills(h: Harness) {
   for (const { downMs, what, ready } of killPoints) {
     pointIndex++;
     // Bounded: a kill point that is never reached is a failed check, never a hang.
-    const reached = await (async () => {
-      const deadline = Date.now() + 180_000;
-      while (Date.now() < deadline) {
-        const st = await Promise.all(handles.map((x) => x.state())).catch(() => null);
-        if (st && ready(st)) return true;
-        if (st && st.every((x) => x.status === 'FINISHED')) return false;
-        await sleep(300);
-      }
-      return false;
-    })();
+    const outcome = await eventually(
+      async () => {
+        const st = await Promise.all(handles.map((x) => x.state()));
+        if (ready(st)) return 'reached';
+        return st.every((x) => x.status === 'FINISHED') ? 'passed' : null;
+      },
+      `kill point ${pointIndex}`,
+      180_000,
+      300,
+    ).catch(() => 'not seen');
+    const reached = outcome === 'reached';
     check(`server kill point ${pointIndex} reached (${what})`, reached, 'the triggers moved past it before it was seen');
     if (!reached) break;
     const at = await Promise.all(handles.map((x) => x.state()));
@@ -390,18 +380,19 @@ async function serverKills(h: Harness) {
       Promise.all(handles.map((x) => x.state()))
         .then((all) => all.map((s) => `${s.status}/${s.result}`))
         .catch(() => null);
-    const progressed = await (async () => {
-      const deadline = Date.now() + 40_000;
-      let first: string[] | null = null;
-      while (Date.now() < deadline) {
+    let first: string[] | null = null;
+    const progressed = await eventually(
+      async () => {
         const now = await snapshot();
-        if (now && first && now.join() !== first.join()) return true;
-        if (now && !first) first = now;
-        if (now && now.every((x) => x.startsWith('FINISHED'))) return true;
-        await sleep(1000);
-      }
-      return false;
-    })();
+        if (!now) return false;
+        if (first && now.join() !== first.join()) return true;
+        first ??= now;
+        return now.every((x) => x.startsWith('FINISHED'));
+      },
+      'a trigger to move on',
+      40_000,
+      1000,
+    ).catch(() => false);
     observed.push(progressed ? 'the same worker process answered queries and moved a trigger on within 40 s' : 'no trigger moved on within 40 s');
     if (!worker.alive() || !progressed) {
       await worker.kill('SIGKILL');
@@ -410,7 +401,7 @@ async function serverKills(h: Harness) {
       observed.push('so a new worker process was started');
     }
   }
-  const states = await Promise.all(handles.map((x) => retrying(() => x.result({ throwOnFailure: false }), 240_000)));
+  const states = await Promise.all(handles.map((x) => eventually(() => x.result({ throwOnFailure: false }), `${x.workflowId} to finish`, 240_000, 500)));
   let builds = 0;
   let consoleBytes = 0;
   for (const [i, p] of plan.entries()) {

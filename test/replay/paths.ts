@@ -1,6 +1,7 @@
 import type { EmulatorScenario } from '../../src/emulator/index.js';
 import type { RemoteJobHandle } from '../../src/handle.js';
 import type { StepOptionsInput } from '../../src/options/step-options.js';
+import { activityOutcomes } from '../support/exactly-once.js';
 import type { Harness } from '../support/harness.js';
 import type { eventually as Eventually } from '../support/wait.js';
 
@@ -191,10 +192,11 @@ export const GOLDEN_PATHS: GoldenPath[] = [
     },
     drive: async (handle, h) => {
       await handle.result();
-      const events = (await h.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-      const types = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
-      const retried = events.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
-      if (!retried || types.includes('awaitBuildStart')) throw new Error(`trigger-recovered-build: activities ${types.join(', ')}, retried ${retried}`);
+      const [trigger] = await activityOutcomes(h.client, handle.workflowId, 'triggerBuild');
+      const awaited = await activityOutcomes(h.client, handle.workflowId, 'awaitBuildStart');
+      if (!trigger || trigger.attempts < 2 || (trigger.result as { recovered?: string }).recovered !== 'build' || awaited.length > 0) {
+        throw new Error(`trigger-recovered-build: triggerBuild ${JSON.stringify(trigger)}, awaitBuildStart ran ${awaited.length} times`);
+      }
     },
   },
   // The patched path: upserts of the search attributes as the state changes.
