@@ -18,9 +18,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { freePort } from '../src/temporal/embedded-server.js';
-import { CLI_BIN } from '../test/helpers/cli.js';
-import { Harness, eventually } from '../test/helpers/harness.js';
-import { DENO, startApiProcess, type ApiProcess } from '../test/edge/processes.js';
+import { CLI_BIN } from '../test/support/cli.js';
+import { Harness } from '../test/support/harness.js';
+import { eventually } from '../test/support/wait.js';
+import { DENO, startApiProcess, type ApiProcess } from '../test/support/processes.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -5,8 +5,8 @@
  *   node --import tsx bench/fan-out.ts [N=1000] [concurrency=50] [batchSize=100]
  */
 import { Worker } from '@temporalio/worker';
-import { Harness } from '../test/helpers/harness.js';
-import { orchestrationBundle } from '../test/workflow-api/helpers.js';
+import { Harness } from '../test/support/harness.js';
+import { orchestrationBundle } from '../test/support/workflows.js';
 
 const n = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 50);

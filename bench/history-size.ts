@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/history-size.ts
  */
-import { Harness } from '../test/helpers/harness.js';
+import { Harness } from '../test/support/harness.js';
 
 const durations = [5, 30, 120];
 const h = await Harness.start({

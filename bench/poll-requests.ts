@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RecordedRequest } from '../src/emulator/index.js';
-import { Harness } from '../test/helpers/harness.js';
+import { Harness } from '../test/support/harness.js';
 
 const LONG_MS = Number(process.env.BENCH_LONG_MS ?? 60_000);
 const POLL = 10;

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JenkinsClient } from '../src/jenkins/index.js';
-import { Harness } from '../test/helpers/harness.js';
+import { Harness } from '../test/support/harness.js';
 
 const N = Number(process.argv[2] ?? 20);
 const POLL_MS = 1000;

@@ -13,7 +13,7 @@
  *
  * Environment: CRASH_SEED (default: time-based), CRASH_STORM_S (default 100).
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startOrAttach } from '../src/client.js';
@@ -24,8 +24,11 @@ import { buildTriggerInput } from '../src/options/trigger-input.js';
 import type { StepOptionsInput } from '../src/options/step-options.js';
 import type { TriggerState } from '../src/workflows/state.js';
 import type { BuildResult } from '../src/emulator/types.js';
-import { Harness, sharedBundlePath } from '../test/helpers/harness.js';
-import { freePort, spawnWorker, startTemporalServer, type Proc } from '../test/reliability/processes.js';
+import { freePort } from '../src/temporal/embedded-server.js';
+import { activityOutcomes, exactlyOnce } from '../test/support/exactly-once.js';
+import { Harness } from '../test/support/harness.js';
+import { spawnWorker, startTemporalServer, type Proc, type WorkerSpec } from '../test/support/processes.js';
+import { eventually, sleep } from '../test/support/wait.js';
 
 // The workers it kills hand their waits to the next worker after this heartbeat timeout
 // (docs/design.md §16); the default 240 s would make each kill cost four minutes.
@@ -50,7 +53,6 @@ const rand = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 const say = (line: string) => process.stdout.write(`[${secs()}s] ${line}\n`);
 
@@ -170,14 +172,14 @@ async function main(): Promise<void> {
 
 async function workerKills(h: Harness) {
   const emu = h.emulator;
-  const spec = { address: h.env.address, taskQueue: h.taskQueue, consoleDir: h.consoleDir, bundlePath: await sharedBundlePath(h.tmp), config: h.configInput };
+  const spec = await h.workerSpec();
   const handles = new Map<string, RemoteJobHandle>();
   const closed = new Set<string>();
   const finalStates = new Map<string, TriggerState>();
   const phaseHits: Record<string, number> = {};
   const killsPerPhase: Record<string, number> = {};
 
-  let worker: Proc = await spawnWorker(spec);
+  let worker: Proc = await spawnWorker(spec, { quiet: true });
   say(`phase 1: worker process up; ${batch.length} triggers start one every 2.5 s`);
   // Triggers start staggered, so that kills land before and around their POSTs too.
   const starter = (async () => {
@@ -213,7 +215,7 @@ async function workerKills(h: Harness) {
     for (const p of phases) phaseHits[p] = (phaseHits[p] ?? 0) + 1;
     for (const p of new Set(phases.map((x) => x.split(':')[0]!))) killsPerPhase[p] = (killsPerPhase[p] ?? 0) + 1;
     say(`kill #${kills}: ${phases.join(', ') || 'no trigger in flight'}`);
-    worker = await spawnWorker(spec);
+    worker = await spawnWorker(spec, { quiet: true });
   }
   await starter;
   say(`phase 1: kill storm over after ${kills} kills; the last worker finishes the batch`);
@@ -231,30 +233,16 @@ async function workerKills(h: Harness) {
     check(`${p.id} (${p.job} ${p.script ?? ''}) finished`, s?.status === 'FINISHED', s ? `${s.status} ${s.error?.type ?? ''} ${s.error?.message ?? ''}` : 'did not close in time');
     if (!s) continue;
     check(`${p.id} result ${p.expected}`, s.result === p.expected, `got ${s.result}`);
-    const ours = emu.builds(p.job).filter((b) => (p.N ? b.parameters.N === p.N : true));
-    builds += ours.length;
-    check(`${p.id} exactly one remote build`, ours.length === 1 && ours[0]!.number === s.buildNumber, JSON.stringify(ours.map((b) => b.number)));
-    const myPosts = emu
-      .requests({ method: 'POST', pathPrefix: `/job/${p.job}/` })
-      .filter((r) => /\/(build|buildWithParameters)$/.test(r.path) && (p.N ? new URLSearchParams(r.body).get('N') === p.N : true));
-    posts += myPosts.length;
-    const created = myPosts.filter((r) => r.status === 201);
-    accepted += created.length;
+    const once = await exactlyOnce({ emulator: emu, job: p.job, state: s, ...(p.N ? { params: { N: p.N } } : {}), posts: 'one-accepted', console: { dir: h.consoleDir, triggerId: p.id } });
     // Extra POSTs are fine only if Jenkins never acted on them: killed before being processed
     // (status 0, `slow`) or folded into the queued item (303).
-    check(`${p.id} exactly one POST accepted by Jenkins`, created.length === 1, myPosts.map((r) => `${r.status}${r.fault ? `/${r.fault}` : ''}`).join(' '));
-    const trig = await triggerResult(h.client, p.id);
-    if (trig?.recovered) recovered++;
-    if (s.buildUrl) {
-      try {
-        const expected = await (await fetch(`${s.buildUrl}consoleText`)).text();
-        const stored = readFileSync(new ConsoleStore(h.consoleDir).logPath(p.id), 'utf8');
-        consoleBytes += Buffer.byteLength(expected);
-        check(`${p.id} console equals consoleText`, stored === expected, `stored ${Buffer.byteLength(stored)} bytes, Jenkins ${Buffer.byteLength(expected)} bytes`);
-      } catch (e) {
-        check(`${p.id} console equals consoleText`, false, String(e));
-      }
-    }
+    for (const c of once.checks) check(`${p.id} ${c.name}`, c.ok, c.detail);
+    builds += once.builds.length;
+    posts += once.posts.length;
+    accepted += once.posts.filter((r) => r.status === 201).length;
+    consoleBytes += once.consoleBytes;
+    const [trig] = await activityOutcomes(h.client, p.id, 'triggerBuild');
+    if ((trig?.result as { recovered?: string | null } | undefined)?.recovered) recovered++;
   }
   const nightly = emu.builds('nightly').length;
   check('nightly (non-parameterized) built once', nightly === 1, `${nightly} builds`);
@@ -300,20 +288,6 @@ async function phasesNow(h: Harness, handles: Map<string, RemoteJobHandle>, clos
   return out;
 }
 
-async function triggerResult(client: Client, id: string): Promise<{ recovered: string | null } | null> {
-  const history = await client.workflow.getHandle(id).fetchHistory();
-  const scheduled = new Map<string, string>();
-  for (const e of history.events ?? []) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const done = e.activityTaskCompletedEventAttributes;
-    if (done && scheduled.get(String(done.scheduledEventId)) === 'triggerBuild') {
-      const data = done.result?.payloads?.[0]?.data;
-      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { recovered: string | null }) : null;
-    }
-  }
-  return null;
-}
-
 // ---- phase 2: the Temporal server killed -----------------------------------------------------
 
 async function serverKills(h: Harness) {
@@ -331,8 +305,8 @@ async function serverKills(h: Harness) {
   const taskQueue = `crash-srv-${seed}`;
   const consoleDir = path.join(dir, 'console');
   // The harness' configuration: the worker is a shared worker and reaches only the emulator it names.
-  const spec = { address, taskQueue, consoleDir, bundlePath: await sharedBundlePath(h.tmp), config: h.configInput };
-  let worker = await spawnWorker(spec);
+  const spec: WorkerSpec = { ...(await h.workerSpec()), address, taskQueue, consoleDir };
+  let worker = await spawnWorker(spec, { quiet: true });
   say(`phase 2: own dev server on ${address} (SQLite ${dbFile}), worker up`);
 
   // srv is not concurrent: srv-1 runs, srv-2 waits Blocked behind it; srv-3 runs on app.
@@ -347,17 +321,6 @@ async function serverKills(h: Harness) {
     await startOrAttach(client, taskQueue, input);
   }
   const handles = plan.map((p) => new RemoteJobHandle(client, p.id));
-  const retrying = async <T>(fn: () => Promise<T>, ms = 120_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await sleep(500);
-      }
-    }
-  };
   const consoleBytesOf = (id: string) => {
     try {
       return statSync(new ConsoleStore(consoleDir).logPath(id)).size;
@@ -393,16 +356,17 @@ async function serverKills(h: Harness) {
   for (const { downMs, what, ready } of killPoints) {
     pointIndex++;
     // Bounded: a kill point that is never reached is a failed check, never a hang.
-    const reached = await (async () => {
-      const deadline = Date.now() + 180_000;
-      while (Date.now() < deadline) {
-        const st = await Promise.all(handles.map((x) => x.state())).catch(() => null);
-        if (st && ready(st)) return true;
-        if (st && st.every((x) => x.status === 'FINISHED')) return false;
-        await sleep(300);
-      }
-      return false;
-    })();
+    const outcome = await eventually(
+      async () => {
+        const st = await Promise.all(handles.map((x) => x.state()));
+        if (ready(st)) return 'reached';
+        return st.every((x) => x.status === 'FINISHED') ? 'passed' : null;
+      },
+      `kill point ${pointIndex}`,
+      180_000,
+      300,
+    ).catch(() => 'not seen');
+    const reached = outcome === 'reached';
     check(`server kill point ${pointIndex} reached (${what})`, reached, 'the triggers moved past it before it was seen');
     if (!reached) break;
     const at = await Promise.all(handles.map((x) => x.state()));
@@ -419,42 +383,38 @@ async function serverKills(h: Harness) {
       Promise.all(handles.map((x) => x.state()))
         .then((all) => all.map((s) => `${s.status}/${s.result}`))
         .catch(() => null);
-    const progressed = await (async () => {
-      const deadline = Date.now() + 40_000;
-      let first: string[] | null = null;
-      while (Date.now() < deadline) {
+    let first: string[] | null = null;
+    const progressed = await eventually(
+      async () => {
         const now = await snapshot();
-        if (now && first && now.join() !== first.join()) return true;
-        if (now && !first) first = now;
-        if (now && now.every((x) => x.startsWith('FINISHED'))) return true;
-        await sleep(1000);
-      }
-      return false;
-    })();
+        if (!now) return false;
+        if (first && now.join() !== first.join()) return true;
+        first ??= now;
+        return now.every((x) => x.startsWith('FINISHED'));
+      },
+      'a trigger to move on',
+      40_000,
+      1000,
+    ).catch(() => false);
     observed.push(progressed ? 'the same worker process answered queries and moved a trigger on within 40 s' : 'no trigger moved on within 40 s');
     if (!worker.alive() || !progressed) {
       await worker.kill('SIGKILL');
-      worker = await spawnWorker(spec);
+      worker = await spawnWorker(spec, { quiet: true });
       workerRestarts++;
       observed.push('so a new worker process was started');
     }
   }
-  const states = await Promise.all(handles.map((x) => retrying(() => x.result({ throwOnFailure: false }), 240_000)));
+  const states = await Promise.all(handles.map((x) => eventually(() => x.result({ throwOnFailure: false }), `${x.workflowId} to finish`, 240_000, 500)));
   let builds = 0;
   let consoleBytes = 0;
   for (const [i, p] of plan.entries()) {
     const s = states[i]!;
     check(`${p.id} (server restarts) finished`, s.status === 'FINISHED', `${s.status} ${s.error?.message ?? ''}`);
     check(`${p.id} (server restarts) result ${p.expected}`, s.result === p.expected, `got ${s.result}`);
-    const ours = emu.builds(p.job).filter((b) => b.parameters.N === p.N);
-    builds += ours.length;
-    check(`${p.id} (server restarts) exactly one remote build`, ours.length === 1 && ours[0]!.number === s.buildNumber, JSON.stringify(ours.map((b) => b.number)));
-    if (s.buildUrl) {
-      const expected = await (await fetch(`${s.buildUrl}consoleText`)).text();
-      const stored = readFileSync(new ConsoleStore(consoleDir).logPath(p.id), 'utf8');
-      consoleBytes += Buffer.byteLength(expected);
-      check(`${p.id} (server restarts) console equals consoleText`, stored === expected, `stored ${Buffer.byteLength(stored)} bytes, Jenkins ${Buffer.byteLength(expected)} bytes`);
-    }
+    const once = await exactlyOnce({ emulator: emu, job: p.job, state: s, params: { N: p.N! }, console: { dir: consoleDir, triggerId: p.id } });
+    for (const c of once.checks) check(`${p.id} (server restarts) ${c.name}`, c.ok, c.detail);
+    builds += once.builds.length;
+    consoleBytes += once.consoleBytes;
   }
   await worker.kill('SIGKILL');
   await connection.close().catch(() => {});

@@ -17,8 +17,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { requireTemporalCli } from '../test/helpers/temporal.js';
-import { Harness, eventually } from '../test/helpers/harness.js';
+import { requireTemporalCli } from '../test/support/temporal.js';
+import { Harness } from '../test/support/harness.js';
+import { eventually } from '../test/support/wait.js';
 import { GOLDEN_SCENARIO, GOLDEN_PATHS } from '../test/replay/paths.js';
 import { RemoteJobHandle } from '../src/handle.js';
 

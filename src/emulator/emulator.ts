@@ -2,56 +2,37 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ADMIN_PREFIX, adminReply } from './admin.js';
+import { Clock } from './clock.js';
+import { FaultRules } from './faults.js';
 import { parseBody, readBody, splitTarget } from './http.js';
-import { Model, settingsOf, Timers } from './model.js';
-import {
-  emptyReply,
-  jsonReply,
-  loginRedirectPage,
-  oopsPage,
-  restartingPage,
-  ssoLoginPage,
-  type Reply,
-} from './responses.js';
-import { JenkinsRoutes, type JenkinsRequest } from './routes.js';
-import { demoScenario, describeZodError, faultSchema, jobSchema, parseScenario } from './scenario.js';
+import { Model, modelSettings } from './model.js';
+import type { JenkinsRequest } from './request.js';
+import { RequestLog } from './request-log.js';
+import { loginRedirectPage, oopsPage, restartingPage, ssoLoginPage, type Reply } from './responses.js';
+import { JenkinsRoutes } from './routes.js';
+import { demoScenario, parseScenario } from './scenario.js';
 import { Security } from './security.js';
-import type {
-  BuildSummary,
-  EmulatorJob,
-  EmulatorScenario,
-  FaultRule,
-  JenkinsEmulatorOptions,
-  QueueItemSummary,
-  RecordedRequest,
-} from './types.js';
+import type { BuildSummary, EmulatorClock, EmulatorJob, EmulatorScenario, FaultRule, JenkinsEmulatorOptions, QueueItemSummary, RecordedRequest } from './types.js';
 
 const JENKINS_VERSION = '2.555';
-const ADMIN_PREFIX = '/_emulator';
 const DEFAULT_FAULT_DELAY_MS = 60_000;
 
-interface ActiveFault {
-  rule: FaultRule;
-  /** undefined = unlimited */
-  remaining: number | undefined;
-}
-
 /**
- * A real HTTP server that answers like Jenkins for a remote-trigger client. See
- * docs/EMULATOR.md for the behaviour and where it departs from Jenkins.
+ * A real HTTP server that answers like Jenkins for a remote-trigger client (docs/design.md
+ * §2.4), with the hooks tests need: a request log, fault rules, restarts, the admin API.
  */
 export class JenkinsEmulator {
   private readonly scenario: EmulatorScenario;
-  private readonly timers = new Timers();
+  private readonly time = new Clock();
   private readonly model: Model;
   private readonly security: Security;
   private readonly routes: JenkinsRoutes;
   private readonly log: (line: string) => void;
   private server: Server | undefined;
   private listenUrl: string | undefined;
-  private recorded: RecordedRequest[] = [];
-  private seq = 0;
-  private faults: ActiveFault[] = [];
+  private readonly requestLog: RequestLog;
+  private readonly faults = new FaultRules();
   private downUntil = 0;
   /** X-Jenkins-Session changes on every restart, as in Jenkins. */
   private instanceSession = randomBytes(4).toString('hex');
@@ -59,9 +40,10 @@ export class JenkinsEmulator {
   constructor(private readonly opts: JenkinsEmulatorOptions = {}) {
     this.scenario = parseScenario(opts.scenario ?? demoScenario);
     this.log = opts.log ?? (() => {});
-    this.model = new Model(settingsOf(this.scenario), this.scenario.jobs, this.timers, this.log);
+    this.model = new Model(modelSettings(this.scenario), this.scenario.jobs, this.time, this.log);
     this.security = new Security(this.scenario);
     this.routes = new JenkinsRoutes(this.model, this.security, this.scenario, () => this.publicUrl);
+    this.requestLog = new RequestLog(() => this.security.crumbField, this.time);
   }
 
   async start(): Promise<void> {
@@ -89,7 +71,7 @@ export class JenkinsEmulator {
   }
 
   async stop(): Promise<void> {
-    this.timers.cancelAll();
+    this.time.cancelAll();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -97,6 +79,14 @@ export class JenkinsEmulator {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  /**
+   * Emulator time, for tests that hold a state while they look at it: pause() it and the queue,
+   * builds, slow answers and restarts stand still until advance(ms) or resume().
+   */
+  get clock(): EmulatorClock {
+    return this.time;
   }
 
   get url(): string {
@@ -110,25 +100,19 @@ export class JenkinsEmulator {
 
   /** Copies of the recorded requests, oldest first. */
   requests(filter: { method?: string; pathPrefix?: string } = {}): RecordedRequest[] {
-    return this.recorded
-      .map((r) => ({ ...r, query: { ...r.query }, headers: { ...r.headers } }))
-      .filter(
-      (r) =>
-        (filter.method === undefined || r.method === filter.method.toUpperCase()) &&
-        (filter.pathPrefix === undefined || r.path.startsWith(filter.pathPrefix)),
-    );
+    return this.requestLog.list(filter);
   }
 
   clearRequests(): void {
-    this.recorded = [];
+    this.requestLog.clear();
   }
 
   addFault(rule: FaultRule): void {
-    this.faults.push({ rule: { ...rule }, remaining: rule.times });
+    this.faults.add(rule);
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   /**
@@ -139,7 +123,7 @@ export class JenkinsEmulator {
    * (a crash, a disk problem): their ids then 404 and no build will ever carry them.
    */
   restart(opts: { downMs?: number; loseQueue?: boolean } = {}): void {
-    this.downUntil = Date.now() + (opts.downMs ?? 2000);
+    this.downUntil = this.time.now() + (opts.downMs ?? 2000);
     this.model.forgetLeftItems();
     if (opts.loseQueue) this.model.forgetQueuedItems();
     this.security.forgetSessions();
@@ -188,7 +172,7 @@ export class JenkinsEmulator {
     const { pathname, search } = splitTarget(req.url ?? '/');
     const body = await readBody(req);
     if (pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-      this.send(res, this.admin(method, pathname, new URLSearchParams(search), body), method);
+      this.send(res, adminReply(this, (name) => this.model.jobs.has(name), method, pathname, new URLSearchParams(search), body), method);
       return;
     }
     const { form, files } = parseBody(req.headers['content-type'], body);
@@ -201,8 +185,8 @@ export class JenkinsEmulator {
       headers: req.headers,
       remoteAddr: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
     };
-    const record = this.record(request, body);
-    const fault = this.takeFault(method, pathname, search);
+    const record = this.requestLog.add(request, body);
+    const fault = this.faults.take(method, pathname, search);
     if (fault) record.fault = fault.kind;
 
     switch (fault?.kind) {
@@ -220,7 +204,10 @@ export class JenkinsEmulator {
       case 'loginRedirect':
         return this.deliver(res, record, loginRedirectPage(pathname), method);
       case 'slow':
-        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) return;
+        if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) {
+          record.abandoned = true;
+          return;
+        }
         break;
       case 'acceptThenDrop': {
         // The request takes effect (a build may be queued) but the client never hears about it.
@@ -232,6 +219,7 @@ export class JenkinsEmulator {
         const reply = this.process(request);
         if (!(await this.wait(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS, res))) {
           record.status = reply.status;
+          record.abandoned = true;
           return;
         }
         return this.deliver(res, record, reply, method);
@@ -241,7 +229,7 @@ export class JenkinsEmulator {
   }
 
   private process(request: JenkinsRequest): Reply {
-    if (Date.now() < this.downUntil) return restartingPage();
+    if (this.time.now() < this.downUntil) return restartingPage();
     try {
       return this.routes.handle(request);
     } catch (error) {
@@ -252,6 +240,7 @@ export class JenkinsEmulator {
 
   private deliver(res: ServerResponse, record: RecordedRequest, reply: Reply, method: string): void {
     record.status = reply.status;
+    if (!res.destroyed) record.answeredAt = this.time.now();
     this.send(res, reply, method);
   }
 
@@ -272,125 +261,14 @@ export class JenkinsEmulator {
   private wait(ms: number, res: ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
       const onClose = (): void => {
-        this.timers.cancel(handle);
+        this.time.cancel(handle);
         resolve(false);
       };
-      const handle = this.timers.after(ms, () => {
+      const handle = this.time.after(ms, () => {
         res.off('close', onClose);
         resolve(!res.destroyed);
       });
       res.once('close', onClose);
     });
-  }
-
-  private takeFault(method: string, pathname: string, search: string): FaultRule | undefined {
-    for (const active of this.faults) {
-      const { rule } = active;
-      if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
-      if (typeof rule.path === 'string') {
-        const matches = rule.path.endsWith('*') ? pathname.startsWith(rule.path.slice(0, -1)) : pathname === rule.path;
-        if (!matches) continue;
-      } else if (rule.path instanceof RegExp) {
-        rule.path.lastIndex = 0;
-        if (!rule.path.test(pathname + search)) continue;
-      }
-      if (active.remaining !== undefined) {
-        active.remaining -= 1;
-        if (active.remaining <= 0) this.faults = this.faults.filter((f) => f !== active);
-      }
-      return rule;
-    }
-    return undefined;
-  }
-
-  /** Records the request with secrets replaced by '***'; status is filled in when known. */
-  private record(request: JenkinsRequest, body: Buffer): RecordedRequest {
-    const crumbField = this.security.crumbField;
-    const secretParam = (name: string): boolean => name === 'token' || name === crumbField;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined) continue;
-      const v = Array.isArray(value) ? value.join(', ') : value;
-      if (name === 'authorization') headers[name] = `${v.split(/\s+/)[0] ?? ''} ***`;
-      else if (name === 'cookie') headers[name] = v.replace(/=[^;]*/g, '=***');
-      else if (name === crumbField.toLowerCase()) headers[name] = '***';
-      else headers[name] = v;
-    }
-    const query: Record<string, string> = {};
-    for (const [name, value] of request.query) query[name] ??= secretParam(name) ? '***' : value;
-    let text = body.toString('utf8');
-    const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
-    if (contentType.startsWith('application/x-www-form-urlencoded')) {
-      const form = new URLSearchParams(text);
-      const redacted = new URLSearchParams();
-      for (const [name, value] of form) redacted.append(name, secretParam(name) ? '***' : value);
-      text = redacted.toString();
-    } else if (contentType.startsWith('multipart/form-data')) {
-      text = text.replace(/(;\s*name="([^"]*)"\r\n(?:[^\r\n]+\r\n)*\r\n)([^\r]*)/g, (whole, head: string, name: string) =>
-        secretParam(name) ? `${head}***` : whole,
-      );
-    }
-    const record: RecordedRequest = {
-      seq: ++this.seq,
-      at: Date.now(),
-      method: request.method,
-      path: request.pathname,
-      query,
-      headers,
-      body: text,
-      status: 0,
-    };
-    this.recorded.push(record);
-    return record;
-  }
-
-  /** The /_emulator admin API: no auth, not recorded, JSON in and out. */
-  private admin(method: string, pathname: string, query: URLSearchParams, body: Buffer): Reply {
-    const route = `${method} ${pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '')}`;
-    const json = (): unknown => JSON.parse(body.toString('utf8') || 'null');
-    try {
-      switch (route) {
-        case 'GET /requests':
-          return jsonReply(this.requests());
-        case 'DELETE /requests':
-          this.clearRequests();
-          return emptyReply(204);
-        case 'POST /faults': {
-          const parsed = faultSchema.safeParse(json());
-          if (!parsed.success) return jsonReply({ error: describeZodError(parsed.error) }, 400);
-          this.addFault(parsed.data);
-          return emptyReply(204);
-        }
-        case 'DELETE /faults':
-          this.clearFaults();
-          return emptyReply(204);
-        case 'POST /restart': {
-          const downMs = query.get('downMs');
-          if (downMs !== null && !/^\d+$/.test(downMs)) return jsonReply({ error: 'downMs must be a whole number of milliseconds' }, 400);
-          this.restart({ ...(downMs === null ? {} : { downMs: Number(downMs) }), loseQueue: query.get('loseQueue') === 'true' });
-          return emptyReply(204);
-        }
-        case 'PUT /jobs': {
-          const parsed = jobSchema.safeParse(json());
-          if (!parsed.success) return jsonReply({ error: describeZodError(parsed.error) }, 400);
-          this.setJob(parsed.data);
-          return emptyReply(204);
-        }
-        case 'GET /builds': {
-          const name = query.get('job') ?? '';
-          if (!this.model.jobs.has(name)) return jsonReply({ error: `no job named "${name}"` }, 404);
-          return jsonReply(this.builds(name));
-        }
-        case 'GET /queue':
-          return jsonReply(this.queueItems());
-        case 'POST /complete':
-          this.completeAllPending();
-          return emptyReply(204);
-        default:
-          return jsonReply({ error: `unknown admin route ${route}` }, 404);
-      }
-    } catch (error) {
-      return jsonReply({ error: (error as Error).message }, 400);
-    }
   }
 }

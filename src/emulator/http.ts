@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-
 // Request body handling kept apart from routing: the routes see plain URLSearchParams and files.
+import type { IncomingMessage } from 'node:http';
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 

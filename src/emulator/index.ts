@@ -1,6 +1,7 @@
 // Public surface of the Jenkins emulator; the rest of the project imports only from here.
 export type {
   BuildScript,
+  EmulatorClock,
   EmulatorJob,
   EmulatorScenario,
   FaultRule,

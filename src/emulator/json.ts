@@ -1,12 +1,12 @@
-import { causeDescription, timeSpan } from './model.js';
-import { type BuildListSelection, buildListSelection, selectBuilds } from './build-ranges.js';
-import type { Build, Cause, JobState, Model, ParamValue, QueueItem } from './model.js';
-import type { EmulatorParameter } from './types.js';
-
 // Stapler's JSON as seen at depth 0: `_class` on the root and on nested objects whose runtime
 // class differs from the declared type, explicit nulls, `{}` for actions that cannot be
 // exported, absolute URLs with a trailing slash except the queue item's relative `url`.
 // Key order follows the recorded fixtures in test/fixtures/jenkins.
+import { causeDescription, timeSpan } from './entities.js';
+import type { Build, Cause, JobState, ParamValue, QueueItem } from './entities.js';
+import type { Model } from './model.js';
+import type { EmulatorParameter } from './types.js';
+import { type BuildListSelection, buildListSelection, selectBuilds } from './build-ranges.js';
 
 const FREESTYLE_JOB = 'hudson.model.FreeStyleProject';
 const FREESTYLE_BUILD = 'hudson.model.FreeStyleBuild';
@@ -125,7 +125,7 @@ const itemClass = {
 
 /** `nested` = the job's `queueItem` property: no actions and a task without colour (depth pruning). */
 export function queueItemJson(model: Model, item: QueueItem, root: string, nested = false): Record<string, unknown> {
-  const now = Date.now();
+  const now = model.now();
   const task: Record<string, unknown> = { _class: FREESTYLE_JOB, name: item.job.shortName, url: jobUrl(root, item.job.fullName) };
   if (!nested) task.color = jobColor(item.job);
   const json: Record<string, unknown> = { _class: itemClass[item.state] };

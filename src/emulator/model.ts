@@ -1,149 +1,9 @@
-import type { BuildResult, BuildScript, EmulatorJob, EmulatorScenario, ParameterType } from './types.js';
-
-// The in-memory Jenkins: jobs, the queue and running builds. Everything time-based runs on
-// timers owned by one Timers instance so that stop() can cancel all of it at once.
-
-export interface ParamValue {
-  name: string;
-  type: ParameterType;
-  /** Booleans are 'true'/'false'; a file parameter holds the uploaded content. */
-  value: string;
-  fileName?: string;
-}
-
-export type Cause =
-  | { kind: 'user'; userId: string | null; userName: string }
-  | { kind: 'remote'; addr: string; note?: string };
-
-export function causeDescription(cause: Cause): string {
-  if (cause.kind === 'user') return `Started by user ${cause.userName}`;
-  return `Started by remote host ${cause.addr}${cause.note ? ` with note: ${cause.note}` : ''}`;
-}
-
-/** Jenkins' Util.getTimeSpanString, close enough for `why` texts. */
-export function timeSpan(ms: number): string {
-  const v = Math.max(0, ms);
-  if (v >= 3_600_000) return `${Math.floor(v / 3_600_000)} hr`;
-  if (v >= 60_000) return `${Math.floor(v / 60_000)} min`;
-  if (v >= 10_000) return `${Math.floor(v / 1000)} sec`;
-  if (v >= 1000) return `${(Math.floor(v / 100) / 10).toFixed(1)} sec`;
-  return `${Math.floor(v)} ms`;
-}
-
-export class Timers {
-  private readonly handles = new Set<NodeJS.Timeout>();
-
-  after(ms: number, fn: () => void): NodeJS.Timeout {
-    const handle = setTimeout(() => {
-      this.handles.delete(handle);
-      fn();
-    }, Math.min(2 ** 31 - 1, Math.max(0, ms)));
-    this.handles.add(handle);
-    return handle;
-  }
-
-  cancel(handle: NodeJS.Timeout): void {
-    clearTimeout(handle);
-    this.handles.delete(handle);
-  }
-
-  cancelAll(): void {
-    for (const handle of this.handles) clearTimeout(handle);
-    this.handles.clear();
-  }
-}
-
-export class JobState {
-  /** Newest first, like Job.getBuilds(). */
-  readonly builds: Build[] = [];
-  nextBuildNumber = 1;
-
-  constructor(public def: EmulatorJob) {}
-
-  get fullName(): string {
-    return this.def.name;
-  }
-
-  get shortName(): string {
-    return this.def.name.slice(this.def.name.lastIndexOf('/') + 1);
-  }
-
-  get parameterized(): boolean {
-    return (this.def.parameters?.length ?? 0) > 0;
-  }
-
-  build(number: number): Build | undefined {
-    return this.builds.find((b) => b.number === number);
-  }
-}
-
-type ItemState = 'waiting' | 'blocked' | 'buildable' | 'left';
-
-export class QueueItem {
-  state: ItemState = 'waiting';
-  /** When the item stopped waiting (BlockedItem/BuildableItem buildableStartMilliseconds). */
-  readyAt: number | undefined;
-  leftAt: number | undefined;
-  cancelled = false;
-  /** Set once the build exists; until then a LeftItem shows executable:null. */
-  build: Build | undefined;
-
-  constructor(
-    readonly id: number,
-    readonly job: JobState,
-    /** null for a non-parameterized job. */
-    readonly params: ParamValue[] | null,
-    readonly causes: Cause[],
-    readonly inQueueSince: number,
-    public dueAt: number,
-    readonly script: BuildScript,
-  ) {}
-}
-
-interface Step {
-  at: number;
-  handle: NodeJS.Timeout;
-  run: () => void;
-}
-
-export class Build {
-  timestamp = Date.now();
-  building = true;
-  inProgress = true;
-  result: BuildResult | null = null;
-  duration = 0;
-  artifactsArchived = false;
-  stopping = false;
-  /** Timed steps still to come; cancelled when the build is aborted. */
-  steps: Step[] = [];
-  private log = Buffer.alloc(0);
-
-  constructor(
-    readonly job: JobState,
-    readonly number: number,
-    readonly queueId: number,
-    readonly params: ParamValue[] | null,
-    readonly causes: Cause[],
-    readonly script: BuildScript,
-  ) {}
-
-  get durationMs(): number {
-    return this.script.durationMs ?? 1000;
-  }
-
-  append(text: string): void {
-    this.log = Buffer.concat([this.log, Buffer.from(text, 'utf8')]);
-  }
-
-  /** Raw log bytes; progressiveText offsets are byte offsets into this. */
-  get logBytes(): Buffer {
-    return this.log;
-  }
-
-  paramRecord(): Record<string, string> {
-    return Object.fromEntries((this.params ?? []).map((p) => [p.name, p.value]));
-  }
-}
+// The in-memory Jenkins: jobs, the queue and running builds, moved on by the emulator's clock
+// (clock.ts).
+import type { Clock } from './clock.js';
+import { BuildRunner } from './builds.js';
+import { Build, type Cause, type ItemState, JobState, type ParamValue, QueueItem } from './entities.js';
+import type { BuildScript, EmulatorJob, EmulatorScenario } from './types.js';
 
 export interface ModelSettings {
   executors: number;
@@ -152,7 +12,8 @@ export interface ModelSettings {
   quietPeriodMs: number;
 }
 
-export function settingsOf(scenario: EmulatorScenario): ModelSettings {
+/** The scenario's queue and executor settings, defaults filled in. */
+export function modelSettings(scenario: EmulatorScenario): ModelSettings {
   return {
     executors: scenario.executors ?? 2,
     leftItemExpiryMs: scenario.leftItemExpiryMs ?? 300_000,
@@ -161,19 +22,11 @@ export function settingsOf(scenario: EmulatorScenario): ModelSettings {
   };
 }
 
-function consoleLinesOf(script: BuildScript): string[] {
-  const lines = script.consoleLines ?? [];
-  return typeof lines === 'number' ? Array.from({ length: lines }, (_, i) => `line ${i + 1}`) : lines;
-}
-
 /** ParametersAction equality is HashSet equality, so order does not matter. */
 function paramKey(params: ParamValue[] | null): string {
   if (params === null) return '';
   return JSON.stringify([...params].map((p) => [p.name, p.value]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
 }
-
-const STOP_DELAY_MS = 100;
-const POST_PRODUCTION_MS = 50;
 
 export class Model {
   readonly jobs = new Map<string, JobState>();
@@ -184,13 +37,21 @@ export class Model {
   private pumpScheduled = false;
   /** The most builds that were in progress at the same moment (tests of concurrency limits). */
   peakRunningBuilds = 0;
+  private readonly runner: BuildRunner;
+
+  /** Emulator time (clock.ts). */
+  now(): number {
+    return this.clock.now();
+  }
 
   constructor(
     readonly settings: ModelSettings,
     jobs: EmulatorJob[],
-    private readonly timers: Timers,
+    private readonly clock: Clock,
     private readonly log: (line: string) => void,
   ) {
+    // A build that ends frees its executor: the queue moves on.
+    this.runner = new BuildRunner(clock, log, () => this.pump());
     for (const job of jobs) this.setJob(job);
   }
 
@@ -233,7 +94,7 @@ export class Model {
     quietPeriodMs: number | undefined,
     script: BuildScript,
   ): { item: QueueItem; created: boolean } {
-    const now = Date.now();
+    const now = this.clock.now();
     const quiet = quietPeriodMs ?? job.def.quietPeriodMs ?? this.settings.quietPeriodMs;
     const key = paramKey(params);
     for (const item of this.queued()) {
@@ -241,7 +102,7 @@ export class Model {
       item.causes.push(cause);
       if (item.state === 'waiting' && now + quiet < item.dueAt) {
         item.dueAt = now + quiet;
-        this.timers.after(quiet, () => this.pump());
+        this.clock.after(quiet, () => this.pump());
       }
       return { item, created: false };
     }
@@ -250,7 +111,7 @@ export class Model {
     this.log(`queue: item ${item.id} for ${job.fullName} (quiet period ${quiet} ms)`);
     // Queue maintenance runs asynchronously in Jenkins too, so even a 0 ms quiet period is
     // briefly visible as a WaitingItem.
-    if (quiet > 0) this.timers.after(quiet, () => this.pump());
+    if (quiet > 0) this.clock.after(quiet, () => this.pump());
     else this.schedulePump();
     return { item, created: true };
   }
@@ -258,7 +119,7 @@ export class Model {
   /** Any item by id, including left items until they expire. */
   item(id: number): QueueItem | undefined {
     const item = this.items.get(id);
-    if (item && item.state === 'left' && item.leftAt !== undefined && Date.now() - item.leftAt >= this.settings.leftItemExpiryMs) {
+    if (item && item.state === 'left' && item.leftAt !== undefined && this.clock.now() - item.leftAt >= this.settings.leftItemExpiryMs) {
       this.items.delete(id);
       return undefined;
     }
@@ -315,7 +176,7 @@ export class Model {
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    this.timers.after(0, () => {
+    this.clock.after(0, () => {
       this.pumpScheduled = false;
       this.pump();
     });
@@ -323,7 +184,7 @@ export class Model {
 
   /** One round of queue maintenance: move due items on, start what an executor can take. */
   pump(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const candidates = [...this.items.values()].filter((i) => i.state !== 'left').sort((a, b) => a.id - b.id);
     for (const item of candidates) {
       if (item.state === 'waiting' && item.dueAt > now) continue;
@@ -341,7 +202,7 @@ export class Model {
 
   private leave(item: QueueItem): void {
     item.state = 'left';
-    item.leftAt = Date.now();
+    item.leftAt = this.clock.now();
   }
 
   /**
@@ -351,96 +212,31 @@ export class Model {
   private start(item: QueueItem): void {
     this.leave(item);
     this.starting.add(item);
-    this.timers.after(this.settings.leftItemNoExecutableMs, () => {
+    this.clock.after(this.settings.leftItemNoExecutableMs, () => {
       this.starting.delete(item);
       const job = item.job;
-      const build = new Build(job, job.nextBuildNumber++, item.id, item.params, [...item.causes], item.script);
+      const build = new Build(job, job.nextBuildNumber++, item.id, item.params, [...item.causes], item.script, this.clock.now());
       job.builds.unshift(build);
       item.build = build;
       let running = 0;
       for (const j of this.jobs.values()) running += j.builds.filter((b) => b.inProgress).length;
       this.peakRunningBuilds = Math.max(this.peakRunningBuilds, running);
       this.log(`build: ${job.fullName} #${build.number} started (queue item ${item.id})`);
-      this.run(build);
-    });
-  }
-
-  private step(build: Build, delayMs: number, run: () => void): void {
-    const step: Step = {
-      at: Date.now() + delayMs,
-      run,
-      handle: this.timers.after(delayMs, () => {
-        build.steps = build.steps.filter((s) => s !== step);
-        run();
-      }),
-    };
-    build.steps.push(step);
-  }
-
-  private run(build: Build): void {
-    const script = build.script;
-    const duration = build.durationMs;
-    const resultLead = Math.min(script.resultBeforeEndMs ?? 200, duration);
-    for (const cause of build.causes) build.append(`${causeDescription(cause)}\n`);
-    build.append(`Running as SYSTEM\nBuilding in workspace /var/jenkins_home/workspace/${build.job.fullName}\n`);
-    const lines = consoleLinesOf(script);
-    lines.forEach((line, i) => {
-      this.step(build, (duration * (i + 1)) / (lines.length + 1), () => build.append(`${line}\n`));
-    });
-    // Artifacts are archived by a post-build step, i.e. at about the time the result is known.
-    this.step(build, duration - resultLead, () => {
-      build.result ??= script.result ?? 'SUCCESS';
-      build.artifactsArchived = true;
-    });
-    this.step(build, duration, () => this.endBuilding(build));
-  }
-
-  /** building -> false (POST_PRODUCTION); the log and the executor are released a moment later. */
-  private endBuilding(build: Build): void {
-    // On a busy machine Node may run this step before the result step (timers of different
-    // durations live in different lists): a build that ends always has its result.
-    build.result ??= build.script.result ?? 'SUCCESS';
-    build.artifactsArchived = true;
-    for (const step of build.steps) this.timers.cancel(step.handle);
-    build.steps = [];
-    build.building = false;
-    build.duration = Math.max(1, Date.now() - build.timestamp);
-    build.append(`Finished: ${build.result ?? 'SUCCESS'}\n`);
-    this.log(`build: ${build.job.fullName} #${build.number} finished ${build.result}`);
-    this.timers.after(POST_PRODUCTION_MS, () => {
-      build.inProgress = false;
-      this.pump();
+      this.runner.run(build);
     });
   }
 
   /** Executor.interrupt(ABORTED): asynchronous, like the real thing. Returns false if already over. */
   stop(build: Build, by: string): boolean {
-    if (!build.building || build.stopping) return false;
-    build.stopping = true;
-    this.timers.after(STOP_DELAY_MS, () => {
-      if (!build.building) return;
-      build.result = 'ABORTED';
-      build.append(`Aborted by ${by}\n`);
-      this.endBuilding(build);
-    });
-    return true;
+    return this.runner.stop(build, by);
   }
 
   /** Test helper: ends every quiet period now and runs every running build's remaining steps. */
   completeAllPending(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const item of this.queued()) if (item.state === 'waiting') item.dueAt = now;
     for (const job of this.jobs.values()) {
-      for (const build of job.builds) {
-        if (!build.building || build.stopping) continue;
-        const steps = [...build.steps].sort((a, b) => a.at - b.at);
-        for (const step of steps) {
-          if (!build.building) break;
-          this.timers.cancel(step.handle);
-          build.steps = build.steps.filter((s) => s !== step);
-          step.run();
-        }
-      }
+      for (const build of job.builds) if (build.building && !build.stopping) this.runner.runRemainingSteps(build);
     }
     this.pump();
   }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 // Handlers build a Reply instead of writing to the socket, so that faults such as
 // acceptThenDrop can process a request fully and then decide not to deliver the answer.
+import { randomUUID } from 'node:crypto';
 
 export interface Reply {
   status: number;

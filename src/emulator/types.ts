@@ -100,6 +100,7 @@ export interface FaultRule {
 
 export interface RecordedRequest {
   seq: number;
+  /** Emulator time of arrival (clock.now()). */
   at: number;
   method: string;
   path: string;
@@ -112,6 +113,25 @@ export interface RecordedRequest {
    */
   status: number;
   fault?: string;
+  /** Set once the client went away before a slow or acceptThenSlow answer was due. */
+  abandoned?: true;
+  /** Emulator time the answer was sent; absent while none was (or none will be). */
+  answeredAt?: number;
+}
+
+/**
+ * Emulator time, which tests can hold still (JenkinsEmulator.clock). It runs with real time until
+ * paused; paused, nothing in the emulator moves on (queue items, builds, slow answers, restarts)
+ * until advance() moves it on by exactly the given time or resume() lets it run again.
+ */
+export interface EmulatorClock {
+  /** Emulator time in epoch milliseconds (Date.now() until the clock was first paused). */
+  now(): number;
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+  /** Paused clock only: moves it on by `ms`, running everything due by then, in order. */
+  advance(ms: number): void;
 }
 
 export interface JenkinsEmulatorOptions {

@@ -2,7 +2,7 @@
 // in the state directory, started detached so that `trigger`, `status`, `wait` and `abort` run
 // from separate invocations share it, and a trigger survives its CLI being killed.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -54,23 +54,39 @@ export async function ensureEmbeddedServer(dir: string, log: (line: string) => v
     if (!cli) throw new NoTemporalCliError();
     const port = again?.port ?? (await freePort());
     const httpPort = again?.httpPort ?? (await freePort());
-    const logFd = openSync(path.join(dir, 'server.log'), 'a');
-    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'warn'];
-    args.push(...devServerSearchAttributeFlags(), ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]));
-    const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-    closeSync(logFd);
-    child.unref();
+    const logFile = path.join(dir, 'server.log');
+    const child = spawnDevServer({ cli, port, dbFile: path.join(dir, 'temporal.sqlite'), logFile, detached: true, extraArgs: ['--http-port', String(httpPort), ...devServerSearchAttributeFlags()] });
     writeFileSync(recordPath, JSON.stringify({ pid: child.pid ?? 0, port, httpPort, cli } satisfies ServerRecord));
     log(`Starting local Temporal dev server on 127.0.0.1:${port} (data: ${dir})`);
-    const deadline = Date.now() + 60_000;
-    while (!(await isListening(port))) {
-      if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}; see ${path.join(dir, 'server.log')}`);
-      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not listen on port ${port} within 60 s; see ${path.join(dir, 'server.log')}`);
-      await delay(200);
-    }
+    await untilListening(child, port, logFile);
     return { address: `127.0.0.1:${port}`, pid: child.pid ?? null, startedNow: true, httpUrl: `http://127.0.0.1:${httpPort}` };
   } finally {
     release();
+  }
+}
+
+/**
+ * `temporal server start-dev --headless` on 127.0.0.1:`port` with its state in the SQLite file
+ * `dbFile`, logging (appending) to `logFile`. Detached, it outlives its parent. Started again with
+ * the same port and file after it was killed, it carries on with the same workflows.
+ */
+export function spawnDevServer(opts: { cli: string; port: number; dbFile: string; logFile: string; detached?: boolean; extraArgs?: string[] }): ChildProcess {
+  const logFd = openSync(opts.logFile, 'a');
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(opts.port), '--db-filename', opts.dbFile, '--log-level', 'warn'];
+  args.push(...DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]), ...(opts.extraArgs ?? []));
+  const child = spawn(opts.cli, args, { detached: opts.detached ?? false, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  if (opts.detached) child.unref();
+  return child;
+}
+
+/** Waits (up to 60 s) until a dev server started by spawnDevServer listens; fails if it exits first. */
+export async function untilListening(child: ChildProcess, port: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await isListening(port))) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`the Temporal dev server did not listen on port ${port} within 60 s; see ${logFile}`);
+    await delay(200);
   }
 }
 
@@ -99,12 +115,12 @@ export async function stopEmbeddedServer(dir: string): Promise<number | null> {
   return stopped;
 }
 
-/** The dev server recorded in a state directory (whether or not it still runs). */
 /** The HTTP API address of the embedded dev server of a state directory, if it recorded one. */
 export function embeddedHttpUrl(dir: string): string | null {
   return httpUrlOf(readRecord(path.join(dir, 'server.json')));
 }
 
+/** The dev server recorded in a state directory (whether or not it still runs). */
 export function embeddedServerRecord(dir: string): { pid: number; port: number } | null {
   return readRecord(path.join(dir, 'server.json'));
 }

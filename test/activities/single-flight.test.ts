@@ -16,7 +16,8 @@ import type { JenkinsEmulator } from '../../src/emulator/index.js';
 import type { TriggerResponse } from '../../src/jenkins/index.js';
 import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput, type TriggerInput } from '../../src/options/trigger-input.js';
-import { startEmulator, until } from '../emulator/helpers.js';
+import { startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 import { startServer, sendJson } from '../jenkins/helpers/server.js';
 
 const PASSWORD = 'pa$$word';
@@ -123,7 +124,7 @@ describe('single-flight: job metadata', () => {
     emulator.addFault({ kind: 'slow', path: '/job/demo/api/json', delayMs: 30_000, times: 1 });
     const leaderEnv = activity();
     const leader = inspect(deps, shared, i, leaderEnv);
-    await until(() => (jobInfoRequests(emulator) === 1 ? true : undefined), 'the leading request');
+    await eventually(() => jobInfoRequests(emulator) === 1, 'the leading request');
     const others = Array.from({ length: 5 }, () => inspect(deps, shared, i));
     for (let n = 0; n < 3; n++) await new Promise((r) => setImmediate(r)); // all five joined
     assert.equal(jobInfoRequests(emulator), 1);

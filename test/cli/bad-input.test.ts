@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { type CliResult, embeddedServerPid, isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../helpers/cli.js';
+import { embeddedServerRecord } from '../../src/temporal/embedded-server.js';
+import { type CliResult, isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../support/cli.js';
 
 /** Replaced by the emulator's URL in args, config, files and stdin. */
 const JENKINS = '{{JENKINS}}';
@@ -308,7 +309,7 @@ describe('remote-trigger with invalid input: exit 2, the field named, nothing se
     it(row.name, row.todo ? { todo: row.todo } : {}, async () => {
       const { result, stateDir } = await runRow(row, index);
       // Never leave a dev server behind, whatever the outcome.
-      const serverPid = embeddedServerPid(stateDir);
+      const serverPid = embeddedServerRecord(stateDir)?.pid ?? null;
       if (serverPid !== null) killEmbeddedServer(stateDir);
       const detail = `exit ${result.code}${result.timedOut ? ' (killed after timeout)' : ''}\nstderr: ${result.stderr}\nstdout: ${result.stdout}`;
 

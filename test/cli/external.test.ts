@@ -6,9 +6,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { CLI_BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { startDevServer } from '../helpers/temporal.js';
+import { CLI_BIN, isolatedEnv, runCli } from '../support/cli.js';
+import { eventually } from '../support/wait.js';
+import { startDevServer } from '../support/temporal.js';
 
 /**
  * Scale-out mode: with TEMPORAL_ADDRESS the CLI starts no dev server and no worker of its own;
@@ -39,13 +39,18 @@ describe('remote-trigger against a configured cluster (TEMPORAL_ADDRESS) with se
 
   test('without a worker the trigger waits; two `remote-trigger worker` processes then run it', async () => {
     const pending = runCli({ args: ['trigger', '--job', 'job', '--remote-jenkins-url', emulator.url, '--param', 'N=1', '--poll-interval', '1', '--json', '--id', 'ext-1'], env, cwd: stateDir, timeoutMs: 120_000 });
-    // Nothing reaches Jenkins while no worker runs (the CLI runs none in this mode).
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(emulator.requests().length, 0);
-    // Its state needs a worker to answer the query: status says so (exit 3) instead of hanging.
+    // The trigger is started on the cluster …
+    await eventually(() => server.client.workflow.getHandle('ext-1').describe(), 'the trigger to be started');
+    // … and its state needs a worker to answer the query: status says so (exit 3) instead of
+    // hanging. That no worker answered within the query's deadline shows that none polls the
+    // task queue: the CLI runs none in this mode.
     const noWorker = await runCli({ args: ['status', 'ext-1'], env, cwd: stateDir, timeoutMs: 60_000 });
     assert.equal(noWorker.code, 3, noWorker.stderr);
     assert.match(noWorker.stderr, /no worker answered on task queue 'ext-test'/);
+    // So nothing ran: no workflow task was picked up, nothing reached Jenkins.
+    const history = await server.client.workflow.getHandle('ext-1').fetchHistory();
+    assert.deepEqual(history.events?.filter((e) => e.workflowTaskStartedEventAttributes), [], 'no workflow task started');
+    assert.equal(emulator.requests().length, 0);
     for (let i = 0; i < 2; i++) {
       const w = spawn(process.execPath, [CLI_BIN, 'worker'], { env, cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';

@@ -11,9 +11,9 @@ import { JenkinsEmulator } from '../../src/emulator/index.js';
 import { RemoteJobHandle } from '../../src/handle.js';
 import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput } from '../../src/options/trigger-input.js';
-import { CLI_BIN, isolatedEnv, runCli, stopChild } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { requireTemporalCli, startDevServer } from '../helpers/temporal.js';
+import { CLI_BIN, isolatedEnv, runCli, stopChild } from '../support/cli.js';
+import { eventually } from '../support/wait.js';
+import { requireTemporalCli, startDevServer } from '../support/temporal.js';
 
 /**
  * A caller on "another machine": the worker is a `remote-trigger worker` process with its own

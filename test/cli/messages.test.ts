@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { isolatedEnv, killEmbeddedServer, runCli } from '../helpers/cli.js';
-import { requireTemporalCli } from '../helpers/temporal.js';
+import { isolatedEnv, killEmbeddedServer, runCli } from '../support/cli.js';
+import { requireTemporalCli } from '../support/temporal.js';
 
 describe('remote-trigger messages and exit codes', () => {
   let emulator: JenkinsEmulator;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../helpers/cli.js';
-import { requireTemporalCli } from '../helpers/temporal.js';
+import { isolatedEnv, killEmbeddedServer, runCli, staleDistSource } from '../support/cli.js';
+import { requireTemporalCli } from '../support/temporal.js';
 
 /**
  * `remote-trigger run` in the embedded mode: the local service's worker runs the stage run; the

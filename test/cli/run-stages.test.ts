@@ -4,8 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Harness, eventually, spawnWorkerProcess, type WorkerProcess } from '../helpers/harness.js';
-import { CLI_BIN, isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
+import { Harness } from '../support/harness.js';
+import { type Proc, spawnWorker } from '../support/processes.js';
+import { eventually } from '../support/wait.js';
+import { CLI_BIN, isolatedEnv, runCli, staleDistSource } from '../support/cli.js';
 
 /**
  * `remote-trigger run stages.yaml` through the CLI against a cluster (TEMPORAL_ADDRESS) whose
@@ -15,7 +17,7 @@ describe('remote-trigger run (stage files)', () => {
   let h: Harness;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const workers: WorkerProcess[] = [];
+  const workers: Proc[] = [];
 
   before(async () => {
     const stale = staleDistSource();
@@ -34,7 +36,7 @@ describe('remote-trigger run (stage files)', () => {
       },
       config: (url) => ({ remoteHosts: [{ name: 'emu', url }] }),
     });
-    workers.push(await spawnWorkerProcess(h));
+    workers.push(await spawnWorker(await h.workerSpec()));
     dir = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-run-'));
     const configPath = path.join(dir, 'temporal.yaml');
     writeFileSync(configPath, `remoteHosts:\n  - name: emu\n    url: ${h.emulator.url}\n`);
@@ -101,7 +103,7 @@ stages:
     const pending = cli(['run', file, '--json', '--id', 'train-crash'], 300_000);
     await eventually(() => h.emulator.builds('build-a').some((b) => b.parameters.REV === 'crash' && b.building), 'build-a to run', 120_000);
     await workers.shift()!.kill('SIGKILL');
-    workers.push(await spawnWorkerProcess(h));
+    workers.push(await spawnWorker(await h.workerSpec()));
     const r = await pending;
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { result: string; stages: Array<{ state: string; triggers: Array<{ buildNumber: number }> }> };

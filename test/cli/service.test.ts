@@ -5,9 +5,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { embeddedServerPid, isolatedEnv, killEmbeddedServer, localServiceRecord, processRuns, runCli } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { requireTemporalCli } from '../helpers/temporal.js';
+import { embeddedServerRecord } from '../../src/temporal/embedded-server.js';
+import { readServiceRecord } from '../../src/temporal/local-service.js';
+import { processMatches } from '../../src/temporal/processes.js';
+import { isolatedEnv, killEmbeddedServer, runCli } from '../support/cli.js';
+import { eventually } from '../support/wait.js';
+import { requireTemporalCli } from '../support/temporal.js';
 
 /**
  * The embedded mode's local service: one detached dev server + one worker per state directory,
@@ -33,7 +36,7 @@ describe('the local service (embedded mode)', () => {
   const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   let client: Client | null = null;
   async function temporal(): Promise<Client> {
-    const rec = localServiceRecord(stateDir);
+    const rec = readServiceRecord(stateDir);
     assert.ok(rec, 'a local service is recorded');
     client ??= new Client({ connection: await Connection.connect({ address: rec.address }) });
     return client;
@@ -92,7 +95,7 @@ describe('the local service (embedded mode)', () => {
     assert.equal(waited.code, 0, waited.stderr);
     assert.equal(json(waited.stdout).result, 'SUCCESS');
     // Only the service's worker ran the trigger's activities, and none of them ever failed.
-    const service = localServiceRecord(stateDir)!;
+    const service = readServiceRecord(stateDir)!;
     assert.equal(service.config.path, cfg);
     const history = await (await temporal()).workflow.getHandle('s20').fetchHistory();
     const events = history.events ?? [];
@@ -138,22 +141,22 @@ describe('the local service (embedded mode)', () => {
     }
     assert.equal(emulator.requests().length, before, 'nothing reached Jenkins');
     await assert.rejects((await temporal()).workflow.getHandle('mismatch-1').describe());
-    assert.equal(localServiceRecord(stateDir)!.config.path, cfg, 'the service kept its configuration');
+    assert.equal(readServiceRecord(stateDir)!.config.path, cfg, 'the service kept its configuration');
     // What the message says to do works: the service restarts with the other file.
-    const first = localServiceRecord(stateDir)!;
+    const first = readServiceRecord(stateDir)!;
     await client?.connection.close();
     client = null;
     const restarted = await cli(['service', 'restart', '--config', other], dirB);
     assert.equal(restarted.code, 0, restarted.stderr);
-    const second = localServiceRecord(stateDir)!;
+    const second = readServiceRecord(stateDir)!;
     assert.equal(second.config.path, other);
     assert.notEqual(second.pid, first.pid);
-    assert.equal(processRuns(first.pid, first.token), false);
+    assert.equal(processMatches(first.pid, first.token), false);
     const ok = await cli(['trigger', '--config', other, '--remote-jenkins-name', 'ci', '--job', 'quick', '--poll-interval', '1', '--json'], dirB);
     assert.equal(ok.code, 0, ok.stderr);
     const back = await cli(['service', 'restart', '--config', 'cfg.yaml']);
     assert.equal(back.code, 0, back.stderr);
-    assert.equal(localServiceRecord(stateDir)!.config.path, cfg);
+    assert.equal(readServiceRecord(stateDir)!.config.path, cfg);
   });
 
   test('a 200 ms build with the default intervals: queue and build polls start fast', async () => {
@@ -201,19 +204,19 @@ describe('the local service (embedded mode)', () => {
     const info = json(st.stdout) as { running: boolean; pid: number; serverPid: number; config: { path: string } };
     assert.equal(info.running, true);
     assert.equal(info.config.path, cfg);
-    const service = localServiceRecord(stateDir)!;
-    const serverPid = embeddedServerPid(stateDir)!;
+    const service = readServiceRecord(stateDir)!;
+    const serverPid = embeddedServerRecord(stateDir)!.pid;
     assert.equal(info.pid, service.pid);
     assert.equal(info.serverPid, serverPid);
-    assert.ok(processRuns(service.pid, service.token) && processRuns(serverPid, 'start-dev'));
+    assert.ok(processMatches(service.pid, service.token) && processMatches(serverPid, 'start-dev'));
     await client?.connection.close();
     client = null;
     const r = await cli(['service', 'stop'], dirB);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.match(/Stopped/g)?.length, 1, r.stderr);
     // Gone when the command returns, not later.
-    assert.equal(processRuns(service.pid, service.token), false, 'the worker process is gone');
-    assert.equal(processRuns(serverPid, 'start-dev'), false, 'the dev server is gone');
+    assert.equal(processMatches(service.pid, service.token), false, 'the worker process is gone');
+    assert.equal(processMatches(serverPid, 'start-dev'), false, 'the dev server is gone');
     assert.equal(existsSync(path.join(stateDir, 'service.json')), false);
     assert.equal(existsSync(path.join(stateDir, 'server.json')), false);
     const again = await cli(['stop-server'], dirB);
@@ -253,12 +256,12 @@ describe('the local service stops by itself when idle', () => {
     // Not blocking: no CLI (and no client lease) runs while the 8 s build goes on.
     const r = await runCli({ args: ['trigger', '--job', 'eight', '--remote-jenkins-url', emulator.url, '--poll-interval', '1', '--no-block-build-until-complete', '--json', '--id', 'idle-1'], env, cwd: stateDir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
-    const service = localServiceRecord(stateDir)!;
-    const serverPid = embeddedServerPid(stateDir)!;
+    const service = readServiceRecord(stateDir)!;
+    const serverPid = embeddedServerRecord(stateDir)!.pid;
     assert.ok(service && serverPid);
     await eventually(() => emulator.builds('eight').some((b) => !b.building), 'the 8 s build to finish', 60_000, 100);
-    assert.equal(processRuns(service.pid, service.token), true, 'the service stayed while the trigger was open (idle time 3 s)');
-    await eventually(() => !processRuns(service.pid, service.token) && !processRuns(serverPid, 'start-dev'), 'the idle service to stop', 60_000, 200);
+    assert.equal(processMatches(service.pid, service.token), true, 'the service stayed while the trigger was open (idle time 3 s)');
+    await eventually(() => !processMatches(service.pid, service.token) && !processMatches(serverPid, 'start-dev'), 'the idle service to stop', 60_000, 200);
     assert.equal(existsSync(path.join(stateDir, 'service.json')), false);
     assert.equal(existsSync(path.join(stateDir, 'server.json')), false);
     const log = readFileSync(path.join(stateDir, 'service.log'), 'utf8');
@@ -293,7 +296,7 @@ describe('the library default runtime uses the same local service', () => {
     const { triggerRemoteJob, shutdown } = await import('../../src/client.js');
     const handle = await triggerRemoteJob({ job: 'lib', remoteJenkinsUrl: emulator.url, pollInterval: 1, blockBuildUntilComplete: false }, { id: 'lib-1' });
     await shutdown(); // nothing of this process runs the trigger from here on
-    const service = localServiceRecord(stateDir);
+    const service = readServiceRecord(stateDir);
     assert.ok(service, 'the library started the local service');
     assert.equal(handle.workflowId, 'lib-1');
     const connection = await Connection.connect({ address: service.address });

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { isolatedEnv, runCli } from '../support/cli.js';
 
 // The CLI accepts the completion webhook too; --dry-run shows what goes into the workflow input.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-notify-'));

@@ -9,8 +9,9 @@ import { stringify } from 'yaml';
 import type { ConfigInput } from '../../src/options/config.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
-import type { ApiProcess } from './processes.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
+import type { ApiProcess } from '../support/processes.js';
 
 export const FULL_TOKEN = 'full-token-0123456789';
 export const LIMITED_TOKEN = 'limited-token-0123456789';

@@ -1,5 +1,5 @@
 import { apiContract } from './contract.js';
-import { DENO, startApiProcess } from './processes.js';
+import { DENO, startApiProcess } from '../support/processes.js';
 
 // The Deno entry, unchanged from what a user runs: `deno run -A src/edge/deno.ts`, configured
 // by environment variables, talking to Temporal through its HTTP API only. It runs under a path

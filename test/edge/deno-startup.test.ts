@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DENO, runProcess } from './processes.js';
+import { DENO, runProcess } from '../support/processes.js';
 
 // The Deno entry, like `serve`, does not start without a token (it has no --no-auth at all).
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', PORT: '0', TEMPORAL_HTTP_URL: 'http://127.0.0.1:9' };

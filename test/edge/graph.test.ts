@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { DENO, ROOT } from './processes.js';
+import { DENO, ROOT } from '../support/processes.js';
 
 /**
  * The edge API must run where Node does not: its module graph, as Deno resolves it, holds no

@@ -1,6 +1,6 @@
-import { CLI_BIN } from '../helpers/cli.js';
+import { CLI_BIN } from '../support/cli.js';
 import { apiContract } from './contract.js';
-import { startApiProcess } from './processes.js';
+import { startApiProcess } from '../support/processes.js';
 
 // `remote-trigger serve` on Node: the same handler with the gRPC backend, as API only
 // (TEMPORAL_ADDRESS set: the test's shared worker does the work).

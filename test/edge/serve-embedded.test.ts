@@ -9,9 +9,9 @@ import { parseConfig } from '../../src/options/config.js';
 import { buildTriggerInput } from '../../src/options/trigger-input.js';
 import { stopLocalService } from '../../src/temporal/local-service.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { CLI_BIN, isolatedEnv } from '../helpers/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { type ApiProcess, runProcess, startApiProcess } from './processes.js';
+import { CLI_BIN, isolatedEnv } from '../support/cli.js';
+import { eventually } from '../support/wait.js';
+import { type ApiProcess, runProcess, startApiProcess } from '../support/processes.js';
 
 describe('remote-trigger serve refuses to start without authentication', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'remote-trigger-serve-'));

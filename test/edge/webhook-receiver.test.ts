@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { signBody } from '../../src/activities/webhook.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
-import { eventually } from '../helpers/harness.js';
-import { type ApiProcess, DENO, startApiProcess } from './processes.js';
+import { eventually } from '../support/wait.js';
+import { type ApiProcess, DENO, startApiProcess } from '../support/processes.js';
 
 // The README's receiver (examples/webhook-receiver.ts) in a real Deno: it accepts what the
 // worker signs (activities/webhook.ts) and refuses a tampered body or another key.

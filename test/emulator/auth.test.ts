@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { basic, getJson, http, post, queueIdOf, startEmulator } from './helpers.js';
+import { basic, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
 
 const secured: EmulatorScenario = {
   jobs: [{ name: 'plain', build: { durationMs: 50 } }, { name: 'tokened', token: 's3cret', build: { durationMs: 50 } }],

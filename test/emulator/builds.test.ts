@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { getJson, http, post, startEmulator, until } from './helpers.js';
+import type { EmulatorScenario, JenkinsEmulator } from '../../src/emulator/index.js';
+import { getJson, http, post, startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 
 const scenario: EmulatorScenario = {
   csrf: { enabled: false },
@@ -23,37 +24,58 @@ const scenario: EmulatorScenario = {
 
 async function firstBuild(url: string, job: string): Promise<Record<string, any>> {
   await post(`${url}/job/${job}/build`);
-  return until(async () => {
+  return eventually(async () => {
     const res = await http(`${url}/job/${job}/1/api/json`);
     return res.status === 200 ? ((await res.json()) as Record<string, any>) : undefined;
   }, `${job} #1`);
 }
 
+/**
+ * Starts build #1 of `job` on a paused clock: the build exists at emulator time 0 of its
+ * timeline, and nothing of it moves until the test advances the clock.
+ */
+async function heldBuild(emu: JenkinsEmulator, job: string): Promise<Record<string, any>> {
+  emu.clock.pause();
+  assert.equal((await post(`${emu.url}/job/${job}/build`)).status, 201);
+  emu.clock.advance(0); // queue maintenance: the item leaves the queue, the build starts
+  return getJson(`${emu.url}/job/${job}/1/api/json`);
+}
+
 test('progressiveText: offsets chain, X-More-Data disappears at the end, chunks add up to consoleText', async (t) => {
   const emu = await startEmulator(t, scenario);
-  const running = await firstBuild(emu.url, 'demo');
+  const running = await heldBuild(emu, 'demo');
   assert.equal(running.building, true);
   assert.equal(running.inProgress, true);
   assert.equal(running.result, null);
   assert.equal(running.duration, 0);
   assert.deepEqual(running.executor, {});
 
+  // demo: 600 ms, 6 lines spread over it (one about every 86 ms), then "Finished" at 600 ms
+  // and the log closed 50 ms later. A poll every 100 ms of emulator time follows it.
   let start = 0;
   let log = '';
-  let polls = 0;
+  const chunks: string[] = [];
   for (;;) {
     const res = await http(`${emu.url}/job/demo/1/logText/progressiveText?start=${start}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/plain;charset=UTF-8');
-    log += await res.text();
+    const chunk = await res.text();
+    chunks.push(chunk);
+    log += chunk;
     start = Number(res.headers.get('x-text-size'));
-    polls += 1;
+    assert.equal(start, Buffer.byteLength(log), 'X-Text-Size is the next offset');
     const more = res.headers.get('x-more-data');
     if (more === null) break;
     assert.equal(more, 'true');
-    await new Promise((r) => setTimeout(r, 40));
+    assert.ok(chunks.length < 20, 'the log ends');
+    emu.clock.advance(100);
   }
-  assert.ok(polls > 1, 'the log was followed while it was written');
+  // Polls at 0, 100, …, 700 ms: each of the first seven saw new text while the build ran, the
+  // last one only the end of the log.
+  assert.deepEqual(
+    chunks.map((c) => c.split('\n').filter(Boolean).map((l) => (/^line \d$|^Finished/.test(l) ? l : 'header'))),
+    [['header', 'header', 'header'], ['line 1'], ['line 2'], ['line 3'], ['line 4'], ['line 5'], ['line 6', 'Finished: SUCCESS'], []],
+  );
   const whole = await (await http(`${emu.url}/job/demo/1/consoleText`)).text();
   assert.equal(log, whole);
   assert.equal(start, Buffer.byteLength(whole));
@@ -76,13 +98,20 @@ test('progressiveText: offsets chain, X-More-Data disappears at the end, chunks 
 
 test('result turns non-null before building turns false', async (t) => {
   const emu = await startEmulator(t, scenario);
-  await firstBuild(emu.url, 'demo');
-  const early = await until(async () => {
+  await heldBuild(emu, 'demo');
+  const at = async () => {
     const b = await getJson(`${emu.url}/job/demo/lastBuild/api/json`);
-    return b.result !== null || !b.building ? b : undefined;
-  }, 'result');
-  // With a 150 ms lead a 15 ms poll sees the window, unless the machine stalled for that long.
-  if (early.building) assert.equal(early.result, 'SUCCESS');
+    return { building: b.building, result: b.result };
+  };
+  // demo: 600 ms with resultBeforeEndMs 150, so the result is known from 450 ms on.
+  emu.clock.advance(449);
+  assert.deepEqual(await at(), { building: true, result: null });
+  emu.clock.advance(1);
+  assert.deepEqual(await at(), { building: true, result: 'SUCCESS' }, 'the result is set while the build still runs');
+  emu.clock.advance(149);
+  assert.deepEqual(await at(), { building: true, result: 'SUCCESS' });
+  emu.clock.advance(1);
+  assert.deepEqual(await at(), { building: false, result: 'SUCCESS' });
   const job = await getJson(`${emu.url}/job/demo/api/json`);
   assert.equal(job.lastBuild.number, 1);
   assert.equal(job.nextBuildNumber, 2);
@@ -94,7 +123,7 @@ test('stop: 302 to the build, then ABORTED; a finished build is a 302 no-op; unk
   const res = await post(`${emu.url}/job/long/1/stop`);
   assert.equal(res.status, 302);
   assert.equal(res.headers.get('location'), `${emu.url}/job/long/1/`);
-  const stopped = await until(async () => {
+  const stopped = await eventually(async () => {
     const b = await getJson(`${emu.url}/job/long/1/api/json`);
     return !b.building ? b : undefined;
   }, 'stop');
@@ -112,11 +141,13 @@ test('stop: 302 to the build, then ABORTED; a finished build is a 302 no-op; unk
 
 test('artifacts: listed once archived, served with a content type, 404 when missing', async (t) => {
   const emu = await startEmulator(t, scenario);
-  await firstBuild(emu.url, 'demo');
-  const done = await until(async () => {
-    const b = await getJson(`${emu.url}/job/demo/1/api/json`);
-    return b.building ? undefined : b;
-  }, 'build end');
+  const running = await heldBuild(emu, 'demo');
+  assert.deepEqual(running.artifacts, [], 'nothing is archived while the build runs');
+  assert.equal((await http(`${emu.url}/job/demo/1/artifact/notes.txt`)).status, 404);
+  // Archived with the result (450 ms), before the build ends.
+  emu.clock.advance(450);
+  const done = await getJson(`${emu.url}/job/demo/1/api/json`);
+  assert.equal(done.building, true);
   assert.deepEqual(done.artifacts, [
     { displayPath: 'report.json', fileName: 'report.json', relativePath: 'out/report.json' },
     { displayPath: 'notes.txt', fileName: 'notes.txt', relativePath: 'notes.txt' },
@@ -134,7 +165,7 @@ test('unknown builds and permalinks 404; results colour the job', async (t) => {
   assert.equal((await http(`${emu.url}/job/flaky/lastBuild/api/json`)).status, 404);
   assert.equal((await getJson(`${emu.url}/job/flaky/api/json`)).color, 'notbuilt');
   await firstBuild(emu.url, 'flaky');
-  await until(() => (emu.builds('flaky')[0]?.building === false ? true : undefined), 'flaky end');
+  await eventually(() => (emu.builds('flaky')[0]?.building === false ? true : undefined), 'flaky end');
   const job = await getJson(`${emu.url}/job/flaky/api/json`);
   assert.equal(job.color, 'red');
   assert.equal(job.lastFailedBuild.number, 1);
@@ -148,7 +179,7 @@ test('named scripts are picked by the EMULATOR_SCRIPT parameter', async (t) => {
     scripts: { broken: { durationMs: 50, result: 'UNSTABLE' } },
   });
   await post(`${emu.url}/job/p/buildWithParameters?X=1&EMULATOR_SCRIPT=broken`);
-  const b = await until(() => (emu.builds('p')[0]?.building === false ? emu.builds('p')[0] : undefined), 'scripted build');
+  const b = await eventually(() => (emu.builds('p')[0]?.building === false ? emu.builds('p')[0] : undefined), 'scripted build');
   assert.equal(b.result, 'UNSTABLE');
   assert.deepEqual(b.parameters, { X: '1' }, 'undefined parameters are not kept, as in Jenkins');
 });

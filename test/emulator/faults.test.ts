@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { basic, form, getJson, http, post, queueIdOf, sleep, startEmulator, until } from './helpers.js';
+import { advance, basic, form, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 
 const scenario: EmulatorScenario = {
   csrf: { enabled: false },
@@ -67,35 +68,63 @@ test('acceptThenDrop queues the build although the client only sees an error', a
 
 test('slow and acceptThenSlow delay the answer; the client may give up', async (t) => {
   const emu = await startEmulator(t, scenario);
+  // Emulator time stands still until the test moves it: an answer is due exactly when the
+  // clock reaches its delay.
+  emu.clock.pause();
+  const lastRequest = () => emu.requests().at(-1)!;
   emu.addFault({ kind: 'slow', path: '/api/json', delayMs: 150, times: 1 });
-  const began = Date.now();
-  assert.equal((await http(`${emu.url}/api/json`)).status, 200);
-  assert.ok(Date.now() - began >= 140);
+  const slow = http(`${emu.url}/api/json`);
+  await eventually(() => emu.requests().length === 1, 'the slow request to arrive');
+  await advance(emu, 149);
+  assert.equal(lastRequest().status, 0, 'not answered 1 ms before the delay is over');
+  await advance(emu, 1);
+  assert.equal((await slow).status, 200);
+  assert.equal(lastRequest().status, 200);
+  assert.equal(lastRequest().answeredAt! - lastRequest().at, 150, 'answered exactly 150 ms (emulator time) after it arrived');
 
+  // acceptThenSlow: processed at once, answered late; the client gives up first.
   emu.addFault({ kind: 'acceptThenSlow', path: '/job/p/buildWithParameters', delayMs: 60_000, times: 1 });
-  await assert.rejects(post(`${emu.url}/job/p/buildWithParameters?ID=x`, { signal: AbortSignal.timeout(200) }));
+  const giveUp = new AbortController();
+  const accepted = post(`${emu.url}/job/p/buildWithParameters?ID=x`, { signal: giveUp.signal });
+  await eventually(() => lastRequest().path === '/job/p/buildWithParameters', 'the trigger POST to arrive');
   assert.equal(emu.queueItems().length, 1, 'processed before the delay');
+  giveUp.abort();
+  await assert.rejects(accepted);
+  await eventually(() => lastRequest().abandoned, 'the emulator to see the client go');
+  assert.equal(lastRequest().status, 201, 'the status the client never received');
 
+  // slow: a request abandoned by its client is never processed, even once its delay is over.
   emu.addFault({ kind: 'slow', path: '/job/plain/build', delayMs: 60_000, times: 1 });
-  await assert.rejects(post(`${emu.url}/job/plain/build`, { signal: AbortSignal.timeout(100) }));
-  await sleep(50);
+  const abandon = new AbortController();
+  const dropped = post(`${emu.url}/job/plain/build`, { signal: abandon.signal });
+  await eventually(() => lastRequest().path === '/job/plain/build', 'the slow POST to arrive');
+  abandon.abort();
+  await assert.rejects(dropped);
+  await eventually(() => lastRequest().abandoned, 'the emulator to see the client go');
+  await advance(emu, 60_000);
   assert.equal(emu.queueItems().length, 1, 'a slow request abandoned by its client is never processed');
+  assert.equal(lastRequest().status, 0);
 });
 
 test('restart(): 503 while down, then left items are gone and old crumbs are invalid', async (t) => {
   const emu = await startEmulator(t, { ...scenario, csrf: { enabled: true }, security: { users: [{ name: 'u', password: 'pw', apiTokens: ['t'] }] } });
   const token = basic('u', 't');
   const id = queueIdOf(await post(`${emu.url}/job/plain/build`, { headers: { authorization: token } }));
-  await until(async () => ((await getJson(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).executable ? true : undefined), 'executable');
+  await eventually(async () => ((await getJson(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).executable ? true : undefined), 'executable');
   const crumbRes = await http(`${emu.url}/crumbIssuer/api/json`, { headers: { authorization: basic('u', 'pw') } });
   const { crumb } = (await crumbRes.json()) as { crumb: string };
   const cookie = crumbRes.headers.getSetCookie()[0]!.split(';')[0]!;
 
+  // Down for exactly 200 ms of emulator time, held still while it is looked at.
+  emu.clock.pause();
   emu.restart({ downMs: 200 });
   const down = await http(`${emu.url}/api/json`, { headers: { authorization: token } });
   assert.equal(down.status, 503);
   assert.match(await down.text(), /Your browser will reload automatically when Jenkins is ready/);
-  await until(async () => ((await http(`${emu.url}/api/json`, { headers: { authorization: token } })).status === 200 ? true : undefined), 'back up');
+  emu.clock.advance(199);
+  assert.equal((await http(`${emu.url}/api/json`, { headers: { authorization: token } })).status, 503, 'still down 1 ms before the end');
+  emu.clock.advance(1);
+  assert.equal((await http(`${emu.url}/api/json`, { headers: { authorization: token } })).status, 200, 'back up');
 
   assert.equal((await http(`${emu.url}/queue/item/${id}/api/json`, { headers: { authorization: token } })).status, 404);
   const job = await getJson(`${emu.url}/job/plain/api/json`, { headers: { authorization: token } });
@@ -136,7 +165,7 @@ test('admin API over HTTP: never recorded, no auth needed', async (t) => {
   await fetch(`${admin}/faults`, { method: 'DELETE' });
 
   assert.equal((await post(`${emu.url}/job/added/build`, { headers: { authorization: basic('u', 't') } })).status, 201);
-  const builds = await until(async () => {
+  const builds = await eventually(async () => {
     const list = (await (await fetch(`${admin}/builds?job=added`)).json()) as Array<{ number: number; building: boolean }>;
     return list.length === 1 && !list[0]!.building ? list : undefined;
   }, 'build via admin API');
@@ -148,6 +177,9 @@ test('admin API over HTTP: never recorded, no auth needed', async (t) => {
   assert.equal((await fetch(`${admin}/requests`, { method: 'DELETE' })).status, 204);
   assert.equal(emu.requests().length, 0);
 
+  emu.clock.pause();
   assert.equal((await fetch(`${admin}/restart?downMs=100`, { method: 'POST' })).status, 204);
   assert.equal((await http(`${emu.url}/api/json`)).status, 503);
+  emu.clock.advance(100);
+  assert.equal((await http(`${emu.url}/api/json`, { headers: { authorization: basic('u', 't') } })).status, 200, 'up again after downMs');
 });

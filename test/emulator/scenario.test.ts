@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { demoScenario, JenkinsEmulator, loadScenarioFile, startEmulatorFromCli } from '../../src/emulator/index.js';
-import { getJson } from './helpers.js';
+import { getJson } from '../support/emulator.js';
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'emulator-scenario-'));

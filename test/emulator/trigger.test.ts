@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EmulatorScenario } from '../../src/emulator/index.js';
-import { form, getJson, http, post, queueIdOf, startEmulator, until } from './helpers.js';
+import { form, getJson, http, post, queueIdOf, startEmulator } from '../support/emulator.js';
+import { eventually } from '../support/wait.js';
 
 // CSRF off: these tests are about the trigger endpoints, auth.test.ts covers crumbs.
 const scenario: EmulatorScenario = {
@@ -159,7 +160,7 @@ test('multipart upload stores a file parameter value', async (t) => {
   assert.equal(item.params, '\nBRANCH=up\nDRY_RUN=false\nENV=dev\nUPLOAD=notes.txt');
   const params = item.actions[0].parameters;
   assert.deepEqual(params[3], { _class: 'hudson.model.FileParameterValue', name: 'UPLOAD' });
-  const builds = await until(() => (emu.builds('demo').length > 0 ? emu.builds('demo') : undefined), 'the build');
+  const builds = await eventually(() => (emu.builds('demo').length > 0 ? emu.builds('demo') : undefined), 'the build');
   assert.equal(builds[0]!.parameters.UPLOAD, 'hello file');
   assert.equal(builds[0]!.parameters.BRANCH, 'up');
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 /** Abort while queued, while running, by signal and by Temporal cancellation (docs/plugin-compat.md §11). */
 describe('abort', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 
 /** hasBuildTokenRootSupport: trigger through /buildByToken/… with only the job token (docs/jenkins.md §7.6). */
 describe('Build Token Root', () => {

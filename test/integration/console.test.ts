@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { ConsoleStore } from '../../src/activities/console-store.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 
 /** enhancedLogging: the remote console reaches the worker's console store in order, once. */
 describe('console streaming', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 
 /**
  * docs/design.md §5: the history does not grow with the build's length. A 5 s and a 120 s

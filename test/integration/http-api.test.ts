@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { Harness, eventually } from '../helpers/harness.js';
-import { startOverHttpApi } from '../helpers/temporal.js';
+import { isolatedEnv, runCli } from '../support/cli.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
+import { startOverHttpApi } from '../support/temporal.js';
 
 /**
  * Edge functions and other languages: no SDK, only Temporal's HTTP API. The input comes from

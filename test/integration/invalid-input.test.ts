@@ -10,8 +10,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { freePort } from '../../src/temporal/embedded-server.js';
 import type { TriggerInput } from '../../src/options/trigger-input.js';
-import { Harness } from '../helpers/harness.js';
-import { startOverHttpApi } from '../helpers/temporal.js';
+import { Harness } from '../support/harness.js';
+import { startOverHttpApi } from '../support/temporal.js';
 
 type Patch = (input: Record<string, unknown> & { target: Record<string, unknown> }) => void;
 

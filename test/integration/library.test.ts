@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Client } from '@temporalio/client';
 import { getTriggerHandle, RemoteTriggerError, triggerRemoteJob } from '../../src/client.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 /** The library: triggerRemoteJob and the handle's methods (docs/plugin-compat.md §12, quirks fixed). */
 describe('library: triggerRemoteJob and its handle', () => {
@@ -59,13 +61,35 @@ describe('library: triggerRemoteJob and its handle', () => {
   });
 
   test('non-blocking trigger returns once accepted; updateBuildStatusBlocking waits (no busy loop) until FINISHED', async () => {
-    const handle = await triggerRemoteJob({ job: 'team/app', remoteJenkinsUrl: h.emulator.url, parameters: { V: '3' }, pollInterval: 1, blockBuildUntilComplete: false }, ctx());
+    // The caller's client counts the calls that read a trigger's state (describe, query).
+    let reads = 0;
+    const counting = new Client({
+      connection: h.client.connection,
+      interceptors: { workflow: [{ describe: (input, next) => (reads++, next(input)), query: (input, next) => (reads++, next(input)) }] },
+    });
+    const handle = await triggerRemoteJob({ job: 'team/app', remoteJenkinsUrl: h.emulator.url, parameters: { V: '3' }, pollInterval: 1, blockBuildUntilComplete: false }, { ...ctx(), client: counting });
     assert.ok(['QUEUED', 'RUNNING'].includes(await handle.getBuildStatus()));
+    await eventually(() => h.emulator.builds('team/app').some((b) => b.parameters.V === '3' && b.building), 'the build to run');
+    // The build is held running (the emulator's clock stands still) while the caller waits, for
+    // four polls of the build by the workflow: a caller that polled the trigger would have by now.
+    const buildPolls = () => h.emulator.requests({ method: 'GET' }).filter((r) => /^\/job\/team\/job\/app\/\d+\//.test(r.path)).length;
     const before = h.emulator.requests().length;
-    assert.equal(await handle.updateBuildStatusBlocking(), 'FINISHED');
+    const readsBefore = reads;
+    let waiting: Promise<string>;
+    h.emulator.clock.pause();
+    try {
+      waiting = handle.updateBuildStatusBlocking();
+      const polled = buildPolls();
+      await eventually(() => buildPolls() >= polled + 4, 'four polls of the held build by the workflow');
+    } finally {
+      h.emulator.clock.resume();
+    }
+    assert.equal(await waiting, 'FINISHED');
+    const during = reads - readsBefore;
+    assert.ok(during <= 3, `${during} state reads (describe/query) while the caller waited: a busy loop`);
     // The workflow polls at pollInterval; the caller's wait itself sends nothing to Jenkins.
-    const during = h.emulator.requests().length - before;
-    assert.ok(during < 20, `${during} requests while waiting ~1.5 s`);
+    const requests = h.emulator.requests().length - before;
+    assert.ok(requests < 20, `${requests} requests while waiting`);
     assert.equal(await handle.updateBuildStatus(), 'FINISHED');
   });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
 import type { BuildStatus } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually, sleep } from '../support/wait.js';
 
 /** The trigger's life cycle against the emulator over real HTTP and a real dev server. */
 describe('trigger life cycle', () => {
@@ -34,7 +35,7 @@ describe('trigger life cycle', () => {
       const s = await handle.state();
       if (seen.at(-1) !== s.status) seen.push(s.status);
       if (s.status === 'FINISHED') break;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     assert.deepEqual(seen.filter((x) => x !== 'NOT_TRIGGERED'), ['QUEUED', 'RUNNING', 'FINISHED']);
     const final = await handle.result();

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/options/config.js';
 import { createTriggerWorker } from '../../src/worker.js';
-import { Harness, eventually, sharedBundle } from '../helpers/harness.js';
+import { Harness, sharedBundle } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 const PASSWORD = 'mw-password-81Kq';
 

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { type RemoteJobHandle, RemoteTriggerError } from '../../src/handle.js';
+import { triggerPosts } from '../support/exactly-once.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 const API_TOKEN = '11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const PASSWORD = 'pa$$word';
@@ -131,19 +133,32 @@ describe('options against the emulator', () => {
 
   test('preventRemoteBuildQueue waits until the running build finished before triggering', async () => {
     const first = await h.start({ remoteJenkinsName: 'jenkins', job: 'busy', parameters: { RUN: 'first' } });
-    await eventually(() => h.emulator.builds('busy').some((b) => b.building), 'the first build to run');
-    const second = await h.start({ remoteJenkinsName: 'jenkins', job: 'busy', parameters: { RUN: 'second' }, preventRemoteBuildQueue: true });
+    await eventually(() => h.emulator.builds('busy').some((b) => b.parameters.RUN === 'first' && b.building), 'the first build to run');
+    const secondPosts = () => triggerPosts(h.emulator, 'busy', { RUN: 'second' });
+    // The first build is held running (the emulator's clock stands still) while the second
+    // trigger looks: it must check, see the job busy, check again, and not POST.
+    const since = h.emulator.requests().at(-1)!.seq;
+    const queueChecks = () => h.emulator.requests({ method: 'GET', pathPrefix: '/queue/api/json' }).filter((r) => r.seq > since);
+    h.emulator.clock.pause();
+    let second: RemoteJobHandle;
+    try {
+      second = await h.start({ remoteJenkinsName: 'jenkins', job: 'busy', parameters: { RUN: 'second' }, preventRemoteBuildQueue: true });
+      await eventually(() => queueChecks().length >= 2 || secondPosts().length > 0, 'the second trigger to check the queue twice (or to POST)');
+      assert.equal(secondPosts().length, 0, 'no trigger POST while the first build runs');
+      assert.equal(h.emulator.builds('busy').find((b) => b.parameters.RUN === 'first')?.building, true);
+    } finally {
+      h.emulator.clock.resume();
+    }
     const [a, b] = await Promise.all([first.result(), second.result()]);
     assert.equal(a.result, 'SUCCESS');
     assert.equal(b.result, 'SUCCESS');
-    const secondPost = posts('/job/busy/buildWithParameters').find((r) => r.body.includes('RUN=second'))!;
-    const firstBuild = h.emulator.builds('busy').find((b) => b.parameters.RUN === 'first')!;
-    assert.equal(firstBuild.building, false);
-    // The second trigger was only sent once the first build no longer ran: its queue item never waited Blocked.
+    // The POST came after the first build had ended (emulator time): its item never waited Blocked.
+    const [secondPost] = secondPosts();
+    const firstBuild = await (await fetch(`${a.buildUrl}api/json`, { headers: { authorization: `Basic ${Buffer.from(`ci:${API_TOKEN}`).toString('base64')}` } })).json() as { timestamp: number; duration: number };
+    assert.ok(secondPost!.at >= firstBuild.timestamp + firstBuild.duration, `POST at ${secondPost!.at}, first build ended at ${firstBuild.timestamp + firstBuild.duration}`);
+    assert.equal(secondPosts().length, 1);
     assert.ok(b.buildNumber! > a.buildNumber!);
-    assert.ok(secondPost.at > (h.emulator.requests({ pathPrefix: `/job/busy/${a.buildNumber}/api/json` }).at(-1)?.at ?? 0) - 60_000);
-    const idleChecks = h.emulator.requests({ pathPrefix: '/job/busy/api/json' }).filter((r) => r.at < secondPost.at);
-    assert.ok(idleChecks.length >= 2, 'the idle check ran more than once while the first build was running');
+    assert.ok(queueChecks().filter((r) => r.seq < secondPost!.seq).length >= 2, 'the idle check ran more than once before the POST');
   });
 
   test('timeout: a trigger that takes too long fails with TriggerTimeout and, with abortTriggeredJob, stops the build', async () => {
@@ -153,28 +168,38 @@ describe('options against the emulator', () => {
   });
 
   test('maxConn: requests to one host are serialised with maxConn 1, concurrent with 5', async () => {
-    // Every metadata GET of jobs `quick`, `quick-2` and `quick-3` takes 400 ms; three triggers
-    // start at once, one per job (the same GET for one job would be shared: single-flight).
+    // Every metadata GET of jobs `quick`, `quick-2` and `quick-3` takes 400 ms (emulator time);
+    // three triggers start at once, one per job (the same GET for one job would be shared:
+    // single-flight).
     const jobs = ['quick', 'quick-2', 'quick-3'];
     for (const name of jobs.slice(1)) h.emulator.setJob({ name, parameters: [{ name: 'RUN' }], concurrentBuild: true, build: { durationMs: 200 } });
     h.emulator.addFault({ kind: 'slow', method: 'GET', path: /^\/job\/quick(-2|-3)?\/api\/json\?/, delayMs: 400 });
+    const metadataGets = (tag: string) =>
+      h.emulator.requests({ method: 'GET' }).filter((r) => jobs.some((job) => r.path === `/job/${job}/api/json`) && r.seq > marks[tag]!);
+    const marks: Record<string, number> = {};
+    const batch = (host: string, tag: string) => {
+      marks[tag] = h.emulator.requests().at(-1)?.seq ?? 0;
+      return Promise.all(jobs.map(async (job, i) => (await h.start({ remoteJenkinsName: host, job, parameters: { RUN: `${tag}${i}` } })).result()));
+    };
     try {
-      const spread = async (host: string, tag: string) => {
-        const since = Date.now();
-        await Promise.all(jobs.map(async (job, i) => (await h.start({ remoteJenkinsName: host, job, parameters: { RUN: `${tag}${i}` } })).result()));
-        const arrivals = h.emulator
-          .requests()
-          .filter((r) => jobs.some((job) => r.path === `/job/${job}/api/json`) && r.at >= since)
-          .map((r) => r.at)
-          .sort((a, b) => a - b);
-        return arrivals.slice(0, 3);
-      };
-      const limited = await spread('jenkins-limited', 'lim');
-      const wide = await spread('jenkins-wide', 'wide');
-      // maxConn 1: each request waits for the previous 400 ms answer.
-      assert.ok(limited[2]! - limited[0]! >= 700, `maxConn 1 arrivals ${limited.map((t) => t - limited[0]!)}`);
-      // maxConn 5: the three arrive together (well within one answer's delay).
-      assert.ok(wide[2]! - wide[0]! < limited[2]! - limited[0]!, `maxConn 5 arrivals ${wide.map((t) => t - wide[0]!)}`);
+      // maxConn 1: each metadata GET arrives only once the one before it was answered.
+      await batch('jenkins-limited', 'lim');
+      const limited = metadataGets('lim').slice(0, 3);
+      assert.equal(limited.length, 3);
+      for (let i = 1; i < limited.length; i++) {
+        assert.ok(limited[i]!.at >= limited[i - 1]!.answeredAt!, `maxConn 1: GET ${i + 1} arrived before GET ${i} was answered: ${limited.map((r) => `${r.at}..${r.answeredAt}`)}`);
+      }
+      // maxConn 5: with the emulator's clock held, no answer comes, yet all three GETs arrive.
+      h.emulator.clock.pause();
+      let wide: Promise<unknown>;
+      try {
+        wide = batch('jenkins-wide', 'wide');
+        await eventually(() => metadataGets('wide').length === 3, 'three metadata GETs in flight at once (maxConn 5)');
+        assert.ok(metadataGets('wide').every((r) => r.answeredAt === undefined), 'none answered yet');
+      } finally {
+        h.emulator.clock.resume();
+      }
+      await wide;
     } finally {
       h.emulator.clearFaults();
     }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listTriggersWith, type TriggerSummary } from '../../src/list.js';
 import { checkSearchAttributes, registerSearchAttributes, SEARCH_ATTRIBUTE_NAMES, type OperatorServiceLike } from '../../src/search-attributes.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 const SCENARIO = {
   jobs: [

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DefaultLogger } from '@temporalio/worker';
 import type { StepOptionsInput } from '../../src/options/step-options.js';
-import { Harness, installTestLogger } from '../helpers/harness.js';
+import { Harness, installTestLogger } from '../support/harness.js';
 
 /**
  * docs/design.md §7: no secret in workflow input, history, memo, search attributes or logs.

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
 import type { StepOptionsInput } from '../../src/options/step-options.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 /**
  * The shouldNotFailBuild matrix (docs/plugin-compat.md §10, quirk 11 decided): which failures it turns

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness } from '../helpers/harness.js';
-import { selfSignedCert } from '../helpers/tls.js';
+import { Harness } from '../support/harness.js';
+import { selfSignedCert } from '../support/tls.js';
 
 /**
  * trustAllCertificates and overrideTrustAllCertificates against the emulator over HTTPS with a

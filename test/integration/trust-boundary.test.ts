@@ -12,8 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import { RemoteJobHandle, RemoteTriggerError } from '../../src/handle.js';
 import type { TriggerInput } from '../../src/options/trigger-input.js';
 import { freePort } from '../../src/temporal/embedded-server.js';
-import { Harness, eventually } from '../helpers/harness.js';
-import { startOverHttpApi } from '../helpers/temporal.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
+import { startOverHttpApi } from '../support/temporal.js';
 
 const PASSWORD = 'tb-password-Zq81';
 const ANY_VAR_SECRET = 'any-var-secret-Pw27';
@@ -157,7 +158,7 @@ describe('the worker is the trust boundary', () => {
   test('the embedded worker (allowAnyOrigin) reaches any URL its user names, but never with a secret', async () => {
     const queue = `${h.taskQueue}-open`;
     const { createTriggerWorker } = await import('../../src/worker.js');
-    const { sharedBundle } = await import('../helpers/harness.js');
+    const { sharedBundle } = await import('../support/harness.js');
     const worker = await createTriggerWorker({
       connection: h.env.nativeConnection,
       taskQueue: queue,

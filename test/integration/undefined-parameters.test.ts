@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RemoteTriggerError } from '../../src/handle.js';
-import { Harness } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
 
 describe('parameters the remote job does not define', () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 import type { RemoteJobHandle } from '../../src/handle.js';
 
 // Many triggers waiting on one small worker (docs/design.md §16): waits hold no activity slot,

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { ConsoleStore } from '../../src/activities/console-store.js';
-import { Harness, eventually, spawnWorkerProcess } from '../helpers/harness.js';
+import { assertExactlyOnce } from '../support/exactly-once.js';
+import { Harness } from '../support/harness.js';
+import { spawnWorker } from '../support/processes.js';
+import { eventually } from '../support/wait.js';
 
 /**
  * A worker stopped or killed mid-build and replaced: the trigger finishes with the right
@@ -18,20 +21,14 @@ describe('worker replaced mid-build', () => {
   });
   after(() => h?.teardown());
 
-  async function assertExactlyOnce(triggerId: string, run: string) {
-    const s = await h.client.workflow.getHandle(triggerId).result();
-    assert.equal(s.result, 'SUCCESS');
-    const builds = h.emulator.builds('build').filter((b) => b.parameters.RUN === run);
-    assert.equal(builds.length, 1, 'exactly one remote build');
-    const posts = h.emulator.requests({ method: 'POST' }).filter((r) => r.path.endsWith('/buildWithParameters') && r.body.includes(`RUN=${run}`));
-    assert.equal(posts.length, 1, 'exactly one trigger POST');
-    const expected = await (await fetch(`${s.buildUrl}consoleText`)).text();
-    const stored = await readFile(new ConsoleStore(h.consoleDir).logPath(triggerId), 'utf8');
-    assert.equal(stored, expected, 'console: no line lost or repeated');
+  async function finishesExactlyOnce(triggerId: string, run: string) {
+    const state = await h.client.workflow.getHandle(triggerId).result();
+    assert.equal(state.result, 'SUCCESS');
+    await assertExactlyOnce({ emulator: h.emulator, job: 'build', params: { RUN: run }, state, posts: 'one', console: { dir: h.consoleDir, triggerId } });
   }
 
   test('SIGKILL of the worker process mid-build, then a new worker finishes the trigger', async () => {
-    const first = await spawnWorkerProcess(h);
+    const first = await spawnWorker(await h.workerSpec());
     const handle = await h.start({ job: 'build', parameters: { RUN: 'kill' }, enhancedLogging: true });
     // Kill once the build runs and part of the console has been copied.
     await eventually(async () => {
@@ -41,9 +38,26 @@ describe('worker replaced mid-build', () => {
       return text.split('\n').length > 20;
     }, 'the build to run with console copied');
     await first.kill('SIGKILL');
-    assert.equal((await handle.state().catch(() => null))?.status ?? 'RUNNING', 'RUNNING');
+    // No worker can answer the state query now; the server's record tells what became of the
+    // trigger: the dead worker's watch timed out on its heartbeat and is scheduled again, and
+    // the workflow still runs.
+    const desc = await eventually(
+      async () => {
+        const d = await h.client.workflow.getHandle(handle.workflowId).describe();
+        const watch = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchBuild');
+        // Done once the first attempt is over: retried, or (wrongly) no longer pending.
+        return d.status.name !== 'RUNNING' || !watch || (watch.attempt ?? 1) >= 2 ? d : null;
+      },
+      "the dead worker's watch to time out",
+      60_000,
+      250,
+    );
+    assert.equal(desc.status.name, 'RUNNING');
+    const watch = desc.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchBuild');
+    assert.ok(watch && (watch.attempt ?? 1) >= 2, `the watch is scheduled again after the dead worker's heartbeat timeout: ${JSON.stringify(desc.raw.pendingActivities)}`);
+    assert.match(watch.lastFailure?.message ?? '', /heartbeat/i, 'the first attempt ended on its heartbeat timeout');
     const second = await h.startWorker({ workerOptions: { stickyQueueScheduleToStartTimeout: '1s' } });
-    await assertExactlyOnce(handle.workflowId, 'kill');
+    await finishesExactlyOnce(handle.workflowId, 'kill');
     await h.stopWorker(second);
   });
 
@@ -53,6 +67,6 @@ describe('worker replaced mid-build', () => {
     await eventually(async () => (await handle.state()).status === 'RUNNING', 'the build to run');
     await h.stopWorker(first);
     await h.startWorker();
-    await assertExactlyOnce(handle.workflowId, 'stop');
+    await finishesExactlyOnce(handle.workflowId, 'stop');
   });
 });

@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { JenkinsClient, JenkinsError, type Limiter } from '../../src/jenkins/index.js';
-import { selfSignedCert } from '../helpers/tls.js';
+import { selfSignedCert } from '../support/tls.js';
 import { sendJson, startServer, type TestServer } from './helpers/server.js';
 import { fixture } from './helpers/fixtures.js';
 

@@ -7,9 +7,9 @@ import { loadConfig, parseConfig } from '../../src/options/config.js';
 import { OptionsError } from '../../src/options/errors.js';
 import { isHttpUrl } from '../../src/jenkins/urls.js';
 
-function configError(data: unknown): OptionsError {
+function configError(data: unknown, source?: string): OptionsError {
   try {
-    parseConfig(data);
+    parseConfig(data, source);
   } catch (e) {
     assert.ok(e instanceof OptionsError, `expected an OptionsError, got ${String(e)}`);
     return e;
@@ -139,12 +139,15 @@ describe('parseConfig: invalid configurations name the field', () => {
   });
 
   it('uses the source name it is given as prefix', () => {
-    try {
-      parseConfig({ remoteHosts: [{ name: 'a', url: 'x' }] }, 'ci.yaml');
-      assert.fail('expected an error');
-    } catch (e) {
-      assert.equal((e as OptionsError).field, 'remoteHosts[0].url');
-    }
+    const e = configError({ remoteHosts: [{ name: 'a', url: 'x' }] }, 'ci.yaml');
+    assert.equal(e.field, 'remoteHosts[0].url');
+    assert.match(e.message, /^ci\.yaml: remoteHosts\[0\]\.url/);
+    assert.ok(!e.message.includes('temporal.yaml'), e.message);
+    // The check of credentials references too.
+    const ref = configError({ remoteHosts: [{ name: 'a', url: 'http://a.example', auth: { type: 'CredentialsAuth', credentials: 'ghost' } }] }, 'ci.yaml');
+    assert.match(ref.message, /^ci\.yaml: remoteHosts\[0\]\.auth: unknown credentials id 'ghost'/);
+    // Without one: temporal.yaml.
+    assert.match(configError({ remoteHosts: [{ name: 'a', url: 'x' }] }).message, /^temporal\.yaml: remoteHosts\[0\]\.url/);
   });
 });
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FaultKind } from '../../src/emulator/types.js';
-import { Harness, eventually } from '../helpers/harness.js';
-import { activityOutcomes, postAsTest, triggerPosts } from './helpers.js';
+import { Harness, postAsTest } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
+import { activityOutcomes, triggerPosts } from '../support/exactly-once.js';
 
 /**
  * At most one remote build per trigger (docs/design.md §6.2). Jenkins accepts the
@@ -67,7 +68,7 @@ describe('at most once: the trigger POST accepted, its answer lost', () => {
     assert.equal(s.queueId, ours.queueId);
 
     // One POST: the one whose answer was lost. The second attempt looked instead of posting.
-    const posts = triggerPosts(h.emulator, jobPath);
+    const posts = triggerPosts(h.emulator, c.job);
     assert.equal(posts.length, 1, `trigger POSTs: ${posts.map((p) => `${p.status}/${p.fault}`).join(', ')}`);
     assert.equal(posts[0]!.fault, c.kind);
     assert.equal(posts[0]!.status, 201, 'Jenkins accepted the lost POST');

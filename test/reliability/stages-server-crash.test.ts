@@ -4,9 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator } from '../../src/emulator/index.js';
-import { isolatedEnv, runCli, staleDistSource } from '../helpers/cli.js';
-import { eventually, sharedBundlePath } from '../helpers/harness.js';
-import { freePort, spawnWorker, startTemporalServer, type Proc } from './processes.js';
+import { freePort } from '../../src/temporal/embedded-server.js';
+import { isolatedEnv, runCli, staleDistSource } from '../support/cli.js';
+import { sharedBundlePath } from '../support/harness.js';
+import { eventually, sleep } from '../support/wait.js';
+import { spawnWorker, startTemporalServer, type Proc } from '../support/processes.js';
 
 /**
  * A stage run survives its Temporal server being killed (SIGKILL) mid-stage and started again on
@@ -64,7 +66,7 @@ describe('a stage run across a Temporal server crash', () => {
     assert.equal(started.code, 0, started.stderr);
     await eventually(() => emulator.builds('build-a').some((b) => b.building), 'build-a to run', 120_000);
     await server.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000); // the server stays down a while
     server = await startTemporalServer({ port, dbFile, logFile });
     // The old worker may or may not reconnect by itself; a fresh one certainly does.
     await worker.kill('SIGKILL');

@@ -1,7 +1,9 @@
 import type { EmulatorScenario } from '../../src/emulator/index.js';
 import type { RemoteJobHandle } from '../../src/handle.js';
 import type { StepOptionsInput } from '../../src/options/step-options.js';
-import type { Harness, eventually as Eventually } from '../helpers/harness.js';
+import { activityOutcomes } from '../support/exactly-once.js';
+import type { Harness } from '../support/harness.js';
+import type { eventually as Eventually } from '../support/wait.js';
 
 /** The scenario and the paths through the workflow whose histories are kept as golden files. */
 export const GOLDEN_SCENARIO: EmulatorScenario = {
@@ -12,8 +14,10 @@ export const GOLDEN_SCENARIO: EmulatorScenario = {
     { name: 'long', parameters: [{ name: 'P' }], concurrentBuild: true, build: { durationMs: 120_000 } },
     { name: 'blocked', parameters: [{ name: 'P' }], build: { durationMs: 300 } },
     { name: 'closed', disabled: true },
+    { name: 'idle-wait', parameters: [{ name: 'P' }], build: { durationMs: 300 } },
+    { name: 'recover', parameters: [{ name: 'P' }, { name: 'REMOTE_TRIGGER_ID' }], concurrentBuild: true, build: { durationMs: 1500 } },
   ],
-  scripts: { hold: { durationMs: 120_000 } },
+  scripts: { hold: { durationMs: 120_000 }, hold3: { durationMs: 3000 } },
 };
 
 type Drive = (handle: RemoteJobHandle, h: Harness, eventually: typeof Eventually) => Promise<void>;
@@ -161,6 +165,38 @@ export const GOLDEN_PATHS: GoldenPath[] = [
         workflowId,
         args: [{ specs: [spec('plain', '0'), spec('fails', '1'), spec('plain', '2')], concurrency: 2, failFast: false }],
       });
+    },
+  },
+  {
+    // preventRemoteBuildQueue: waitUntilJobIdle finds the job building and waits before the POST.
+    name: 'prevent-queue-waits',
+    options: { job: 'idle-wait', parameters: { P: 'after' }, preventRemoteBuildQueue: true },
+    prepare: async (h) => {
+      await h.emulatorPost('/job/idle-wait/buildWithParameters?delay=0', 'P=holder&EMULATOR_SCRIPT=hold3');
+    },
+    drive: async (handle, h) => {
+      await handle.result();
+      // The idle check polled (the queue) more than once before the trigger POST: it waited.
+      const post = h.emulator.requests({ method: 'POST', pathPrefix: '/job/idle-wait/buildWithParameters' }).find((r) => r.body.includes('P=after'));
+      const checks = h.emulator.requests({ method: 'GET', pathPrefix: '/queue/api/json' }).filter((r) => post && r.seq < post.seq);
+      if (checks.length < 2) throw new Error(`prevent-queue-waits: ${checks.length} idle checks before the POST; the trigger did not wait`);
+    },
+  },
+  {
+    // The trigger POST's answer is lost; the retry finds the build already started, so
+    // triggerBuild returns it and awaitBuildStart is skipped.
+    name: 'trigger-recovered-build',
+    options: { job: 'recover', parameters: { P: 'lost-answer' } },
+    prepare: async (h) => {
+      h.emulator.addFault({ kind: 'acceptThenDrop', method: 'POST', path: '/job/recover/buildWithParameters', times: 1 });
+    },
+    drive: async (handle, h) => {
+      await handle.result();
+      const [trigger] = await activityOutcomes(h.client, handle.workflowId, 'triggerBuild');
+      const awaited = await activityOutcomes(h.client, handle.workflowId, 'awaitBuildStart');
+      if (!trigger || trigger.attempts < 2 || (trigger.result as { recovered?: string }).recovered !== 'build' || awaited.length > 0) {
+        throw new Error(`trigger-recovered-build: triggerBuild ${JSON.stringify(trigger)}, awaitBuildStart ran ${awaited.length} times`);
+      }
     },
   },
   // The patched path: upserts of the search attributes as the state changes.

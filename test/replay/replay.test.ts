@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { sharedBundle } from '../helpers/harness.js';
+import { sharedBundle } from '../support/harness.js';
 import { GOLDEN_PATHS } from './paths.js';
 
 /**

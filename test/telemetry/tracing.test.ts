@@ -6,7 +6,8 @@ import { Client } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { startOrAttach } from '../../src/client.js';
 import { RemoteJobHandle } from '../../src/handle.js';
-import { Harness, eventually } from '../helpers/harness.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
 
 interface ExportedSpan {
   traceId: string;

@@ -6,8 +6,9 @@ import { RemoteJobHandle } from '../../src/handle.js';
 import { TRIGGER_WORKER_OPTIONS, createRemoteTriggerActivities } from '../../src/worker-api.js';
 import { stateQuery } from '../../src/workflows/messages.js';
 import type { TriggerState } from '../../src/workflows/state.js';
-import { Harness, eventually } from '../helpers/harness.js';
-import { orchestrationBundle } from './helpers.js';
+import { Harness } from '../support/harness.js';
+import { eventually } from '../support/wait.js';
+import { orchestrationBundle } from '../support/workflows.js';
 
 /**
  * remote-trigger/workflow against the dev server and the emulator: a user's workflow

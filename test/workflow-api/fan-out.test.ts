@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RemoteJobOutcome } from '../../src/workflow.js';
-import { Harness } from '../helpers/harness.js';
-import { orchestrationBundle } from './helpers.js';
+import { Harness } from '../support/harness.js';
+import { orchestrationBundle } from '../support/workflows.js';
 
 /**
  * allRemoteJobs: the concurrency limit seen from Jenkins (the emulator counts the builds in

@@ -1,3 +1,4 @@
+/** HTTP helpers of the emulator tests: requests made the way a client (or curl) makes them. */
 import { JenkinsEmulator, type EmulatorScenario } from '../../src/emulator/index.js';
 
 /** Starts an emulator for one test and registers its shutdown with the test context. */
@@ -45,17 +46,10 @@ export function queueIdOf(res: Response): number {
 }
 
 /**
- * Polls until `probe` returns something other than undefined. The bound is generous on purpose:
- * tests wait for states, never for exact timings.
+ * Moves a paused emulator clock on by `ms` and lets the request handlers that were waiting on
+ * it (slow answers) carry on, so that what they record is there when this resolves.
  */
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
+export async function advance(emulator: JenkinsEmulator, ms: number): Promise<void> {
+  emulator.clock.advance(ms);
+  await new Promise((r) => setImmediate(r));
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

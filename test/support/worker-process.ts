@@ -1,21 +1,14 @@
 /**
  * A worker in its own process, so tests can kill it with SIGKILL (a crash: no graceful
- * cancellation, no last heartbeat). Spawned by `spawnWorkerProcess`; reads its settings from
+ * cancellation, no last heartbeat). Spawned by `spawnWorker` (processes.ts); reads its settings from
  * the WORKER_SPEC environment variable and prints READY once it polls.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { parseConfig } from '../../src/options/config.js';
 import { createTriggerWorker } from '../../src/worker.js';
+import type { WorkerSpec } from './processes.js';
 
-interface Spec {
-  address: string;
-  taskQueue: string;
-  consoleDir: string;
-  bundlePath: string;
-  config: unknown;
-}
-
-const spec = JSON.parse(process.env.WORKER_SPEC ?? '{}') as Spec;
+const spec = JSON.parse(process.env.WORKER_SPEC ?? '{}') as WorkerSpec;
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const connection = await NativeConnection.connect({ address: spec.address });
 const worker = await createTriggerWorker({
