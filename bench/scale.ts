@@ -38,6 +38,8 @@ const pollSeconds = Number(arg('poll', '10'));
 const designs = arg('designs', 'old,new').split(',') as Array<'old' | 'new'>;
 const baseline = arg('baseline', '6088195');
 const maxMinutes = Number(arg('max-minutes', '30'));
+/** The worker's V8 old-space limit in MiB (`--max-old-space-size`); default: Node's own. */
+const workerHeap = arg('worker-heap', '');
 /** The dev server's `--sqlite-pragma` values: the embedded service's by default, `none` for SQLite's own. */
 const pragmaArg = arg('sqlite-pragma', DEV_SERVER_SQLITE_PRAGMAS.join(','));
 const pragmas = pragmaArg === 'none' ? [] : pragmaArg.split(',').filter(Boolean);
@@ -104,7 +106,8 @@ function build(root: string): void {
 
 async function startWorker(root: string, spec: Record<string, unknown>): Promise<Proc> {
   build(root);
-  const child = spawn(process.execPath, [path.join(repo, 'bench', 'scale-worker.mjs')], {
+  const heap = workerHeap ? [`--max-old-space-size=${workerHeap}`] : [];
+  const child = spawn(process.execPath, [...heap, path.join(repo, 'bench', 'scale-worker.mjs')], {
     cwd: root,
     env: { ...process.env, SCALE_WORKER: JSON.stringify({ root, ...spec }) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -171,7 +174,7 @@ interface RunResult {
   detectP99S: number;
   rssMiB: number;
   serverCpuS: number;
-  window: { seconds: number; perTriggerHour: Map<string, number>; jenkinsPerInterval: Map<string, number> } | null;
+  window: { seconds: number; waiting: number; perTriggerHour: Map<string, number>; jenkinsPerInterval: Map<string, number> } | null;
   exactlyOnce: boolean;
   note: string;
 }
@@ -215,21 +218,30 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       }),
     );
     say(`${design} N=${n} jobs=${jobs}: all started in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    const building = () => emulator.peakRunningBuilds();
-    // The waiting window: from every build running until the first one ends.
+    // The waiting window: once the set of running builds is stable (all N running, or as many
+    // as the design lets run at once) until the first build ends. Figures are per waiting trigger.
     let window: RunResult['window'] = null;
     const deadline = t0 + maxMinutes * 60_000;
-    while (building() < n && Date.now() < deadline) await sleep(1000);
-    if (building() >= n) {
+    const running = () => jobNames.reduce((k, j) => k + emulator.builds(j).filter((b) => b.building).length, 0);
+    let stableSince = Date.now();
+    let last = -1;
+    for (;;) {
+      const k = running();
+      if (k !== last) [last, stableSince] = [k, Date.now()];
+      if (k >= n || (k > 0 && Date.now() - stableSince > 2 * pollSeconds * 1000 + 5000) || Date.now() > deadline) break;
+      await sleep(1000);
+    }
+    if (last > 0) {
       // Let the last "build started" reach its workflow, which then schedules the build's wait.
       await sleep(2 * pollSeconds * 1000 + 5000);
+      const waiting = running();
       const windowStart = Date.now();
       const before = await frontendRequests(server.metricsPort);
       const seqBefore = emulator.requests().length;
       // The first build started about when the first POST went out; it ends buildSeconds later.
       const firstPost = emulator.requests({ method: 'POST' })[0]!.at;
       const windowEnd = Math.min(firstPost + buildSeconds * 1000 - 2000, deadline);
-      say(`${design} N=${n} jobs=${jobs}: all ${n} builds running; measuring ${Math.round((windowEnd - windowStart) / 1000)} s of waiting`);
+      say(`${design} N=${n} jobs=${jobs}: ${waiting} builds running; measuring ${Math.round((windowEnd - windowStart) / 1000)} s of waiting`);
       if (windowEnd - windowStart > 10_000) {
         await sleep(windowEnd - windowStart);
         const after = await frontendRequests(server.metricsPort);
@@ -237,19 +249,19 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
         const perTriggerHour = new Map<string, number>();
         for (const [op, v] of after) {
           const d = v - (before.get(op) ?? 0);
-          if (d > 0) perTriggerHour.set(op, d / n / (seconds / 3600));
+          if (d > 0) perTriggerHour.set(op, d / waiting / (seconds / 3600));
         }
         const jenkinsPerInterval = new Map<string, number>();
         for (const r of emulator.requests().slice(seqBefore)) {
           const k = kindOf(r.method, r.path, r.query.tree);
           jenkinsPerInterval.set(k, (jenkinsPerInterval.get(k) ?? 0) + 1 / (seconds / pollSeconds));
         }
-        window = { seconds, perTriggerHour, jenkinsPerInterval };
+        window = { seconds, waiting, perTriggerHour, jenkinsPerInterval };
       }
     }
     // Until every trigger closed (or the deadline).
-    const running = async () => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then((c) => c.count);
-    while (Date.now() < deadline && (await running()) > 0) await sleep(5000);
+    const open = async () => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then((c) => c.count);
+    while (Date.now() < deadline && (await open()) > 0) await sleep(5000);
     const rssMiB = peakRssMiB(worker.child.pid!);
     const serverCpuS = cpuSeconds(server.proc.child.pid!);
     // Close times from visibility; build ends and IDs from the emulator's allBuilds.
@@ -327,11 +339,11 @@ console.log('\nTemporal requests per waiting trigger-hour, by operation (fronten
 for (const r of results) {
   if (!r.window) continue;
   const ops = [...r.window.perTriggerHour].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
-  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs} (${f(r.window.seconds, 0)} s window): ${ops.map(([op, v]) => `${op} ${f(v)}`).join(', ')}`);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs} (${r.window.waiting} waiting, ${f(r.window.seconds, 0)} s window): ${ops.map(([op, v]) => `${op} ${f(v)}`).join(', ')}`);
 }
 console.log('\nJenkins requests per poll interval while all wait, by kind:');
 for (const r of results) {
   if (!r.window) continue;
   const kinds = [...r.window.jenkinsPerInterval].sort((a, b) => b[1] - a[1]);
-  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: ${kinds.map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs} (${r.window.waiting} waiting): ${kinds.map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
 }

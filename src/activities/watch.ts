@@ -6,6 +6,7 @@
  * the activity later, and no activity slot is held while it waits (docs/design.md §16).
  */
 import { Context } from '@temporalio/activity';
+import { Runtime } from '@temporalio/worker';
 import type { TriggerInput } from '../options/trigger-input.js';
 import type { WaitHub } from '../waiting/hub.js';
 import { BuildWait, IdleWait, QueueWait, type WaitLog } from '../waiting/waits.js';
@@ -39,8 +40,22 @@ function waitInput(input: TriggerInput): TriggerInput {
   return input.files.length > 0 ? { ...input, files: [] } : input;
 }
 
-/** The activity's logger (with its workflow and activity ids), still usable after the function returned. */
+/**
+ * A logger for the hub's lines about this wait, with the activity's workflow and activity ids.
+ * It keeps those ids only, not the activity's context: a wait lives for hours, and thousands of
+ * retained contexts (their arguments, spans and cancellation plumbing) were most of a worker's
+ * memory (bench/scale.ts).
+ */
 function activityLog(): WaitLog {
-  const log = Context.current().log;
-  return { info: (m) => log.info(m), warn: (m) => log.warn(m) };
+  const info = Context.current().info;
+  const meta = {
+    sdkComponent: 'activity',
+    workflowId: info.workflowExecution?.workflowId,
+    runId: info.workflowExecution?.runId,
+    activityId: info.activityId,
+    activityType: info.activityType,
+    taskQueue: info.taskQueue,
+  };
+  const logger = Runtime.instance().logger;
+  return { info: (m) => logger.info(m, meta), warn: (m) => logger.warn(m, meta) };
 }
