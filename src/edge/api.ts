@@ -2,8 +2,11 @@ import { defaultTriggerId } from '../options/trigger-id.js';
 import type { Config } from '../options/config-schema.js';
 import { OptionsError } from '../options/errors.js';
 import { LIMITS } from '../options/limits.js';
-import type { TriggerInput } from '../options/trigger-input-schema.js';
-import type { TriggerState } from '../workflows/state.js';
+import { FailureTypes } from '../contract/failures.js';
+import { LISTED_WORKFLOW_TYPES, WORKFLOW_TYPES } from '../contract/names.js';
+import { BUILD_STATUSES } from '../contract/results.js';
+import type { TriggerState } from '../contract/state.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
 import { type ApiToken, originAllowed, tokenChecker, tokenCovers } from './access.js';
 import { BackendError, type Execution, type TemporalBackend, traceContextOf } from './backend.js';
 import { apiTriggerInput } from './input.js';
@@ -38,9 +41,9 @@ export interface TriggerApi {
 }
 
 export const MAX_BODY_BYTES = 256 * 1024;
-const WORKFLOW_TYPE = 'remoteTrigger';
-const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
-const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';
+const WORKFLOW_TYPE = WORKFLOW_TYPES.trigger;
+const ARTIFACT_WORKFLOW_TYPE = WORKFLOW_TYPES.readArtifact;
+const CONSOLE_WORKFLOW_TYPE = WORKFLOW_TYPES.readConsole;
 
 class ApiError extends Error {
   constructor(
@@ -84,7 +87,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   /** The trigger's execution, 404 when unknown, 403 when the caller's token does not cover it. */
   async function execution(id: string, caller: ApiToken | null): Promise<Execution> {
     const ex = await backend.describe(id);
-    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, 'NotFound', `no trigger with id '${id}'`);
+    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, FailureTypes.NotFound, `no trigger with id '${id}'`);
     if (caller && (caller.remoteHosts || caller.jobs)) {
       const jobUrl = typeof ex.memo.jobUrl === 'string' ? ex.memo.jobUrl : null;
       const hostName = typeof ex.memo.remoteHost === 'string' ? ex.memo.remoteHost : null;
@@ -107,7 +110,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
             if (again && again.status !== 'RUNNING') return stateOf(again);
             continue;
           }
-          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, 'NoWorker', `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
+          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, FailureTypes.NoWorker, `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
           throw e;
         }
       }
@@ -125,13 +128,13 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
 
   async function startTrigger(req: Request, caller: ApiToken | null): Promise<Response> {
     const body = await readJson(req, true);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'InvalidOptions', 'the body must be {"id"?: string, "options": {...}}', '');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, FailureTypes.InvalidOptions, 'the body must be {"id"?: string, "options": {...}}', '');
     const { id: rawId, options, ...extra } = body as Record<string, unknown>;
     const unknownKey = Object.keys(extra)[0];
-    if (unknownKey !== undefined) throw new ApiError(400, 'InvalidOptions', `unknown key '${unknownKey}' (the body is {"id"?, "options"})`, unknownKey);
-    if (options === undefined) throw new ApiError(400, 'InvalidOptions', 'options: required', 'options');
+    if (unknownKey !== undefined) throw new ApiError(400, FailureTypes.InvalidOptions, `unknown key '${unknownKey}' (the body is {"id"?, "options"})`, unknownKey);
+    if (options === undefined) throw new ApiError(400, FailureTypes.InvalidOptions, 'options: required', 'options');
     if (rawId !== undefined && (typeof rawId !== 'string' || !validId(rawId))) {
-      throw new ApiError(400, 'InvalidOptions', `id: must be 1 to ${LIMITS.triggerId.maxLength} printable characters without '/'`, 'id');
+      throw new ApiError(400, FailureTypes.InvalidOptions, `id: must be 1 to ${LIMITS.triggerId.maxLength} printable characters without '/'`, 'id');
     }
     const job = options && typeof options === 'object' && typeof (options as { job?: unknown }).job === 'string' ? (options as { job: string }).job : 'job';
     const id = (rawId as string | undefined) ?? defaultTriggerId(job);
@@ -139,7 +142,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     try {
       input = apiTriggerInput(options, { config, triggerId: id });
     } catch (e) {
-      if (e instanceof OptionsError) throw new ApiError(400, 'InvalidOptions', e.message, e.field);
+      if (e instanceof OptionsError) throw new ApiError(400, FailureTypes.InvalidOptions, e.message, e.field);
       throw e;
     }
     if (!originAllowed(config, input.target.root)) {
@@ -219,7 +222,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       const r = out.result as { body: string; contentType: string | null };
       return new Response(r.body, { status: 200, headers: { 'content-type': r.contentType ?? 'application/octet-stream', 'cache-control': 'no-store' } });
     }
-    if (out.failure?.type === 'ArtifactNotFound') throw new ApiError(404, 'ArtifactNotFound', out.failure.message);
+    if (out.failure?.type === FailureTypes.ArtifactNotFound) throw new ApiError(404, FailureTypes.ArtifactNotFound, out.failure.message);
     throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
   }
 
@@ -231,7 +234,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
   async function readThroughWorker(id: string, caller: ApiToken | null, read: { kind: 'artifact' | 'console'; workflowType: string }, request: Record<string, unknown>) {
     const ex = await execution(id, caller);
     const { state } = await stateOf(ex);
-    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
+    if (!state?.buildUrl) throw new ApiError(409, FailureTypes.NoBuild, `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
     const input = (await backend.input(id)) as TriggerInput;
     // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
     const readId = `${id}:${read.kind}:${crypto.randomUUID()}`;
@@ -262,7 +265,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     if (!/^\d{1,15}$/.test(start)) throw new ApiError(400, 'InvalidRequest', 'start: a byte offset (0, or the X-Text-Size of the previous read)', 'start');
     const out = await readThroughWorker(id!, caller, { kind: 'console', workflowType: CONSOLE_WORKFLOW_TYPE }, { start });
     if (!out) throw new ApiError(504, 'ConsoleTimeout', `no worker read the console of '${id}' within 90 s`);
-    if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? 'ConsoleUnavailable', out.failure?.message ?? `reading the console ended ${out.status}`);
+    if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? FailureTypes.ConsoleUnavailable, out.failure?.message ?? `reading the console ended ${out.status}`);
     const r = out.result as { data: string; encoding: 'base64' | 'gzip+base64'; next: string; more: boolean };
     const packed = Uint8Array.from(atob(r.data), (c) => c.charCodeAt(0));
     const bytes = r.encoding === 'gzip+base64' ? new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : packed;
@@ -280,12 +283,11 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     // The filters are the trigger's search attributes (README "Finding triggers"; registered by
     // the embedded server and by `remote-trigger setup`).
     const status = q.get('status');
-    const triggerStatuses = ['NOT_TRIGGERED', 'QUEUED', 'RUNNING', 'FINISHED'];
-    if (status !== null && !triggerStatuses.includes(status.toUpperCase())) throw new ApiError(400, 'InvalidRequest', `status: one of ${triggerStatuses.join(', ')}`, 'status');
+    if (status !== null && !(BUILD_STATUSES as readonly string[]).includes(status.toUpperCase())) throw new ApiError(400, 'InvalidRequest', `status: one of ${BUILD_STATUSES.join(', ')}`, 'status');
     const result = q.get('result');
     if (result !== null && !/^[A-Za-z_]+$/.test(result)) throw new ApiError(400, 'InvalidRequest', 'result: a Jenkins result such as SUCCESS or FAILURE', 'result');
     const job = q.get('job');
-    const parts = [`(WorkflowType = '${WORKFLOW_TYPE}' OR WorkflowType = 'remoteJob')`];
+    const parts = [`(${LISTED_WORKFLOW_TYPES.map((t) => `WorkflowType = '${t}'`).join(' OR ')})`];
     if (job !== null) parts.push(`RemoteJob = ${quoteQueryValue(job)}`);
     if (status !== null) parts.push(`RemoteBuildStatus = '${status.toUpperCase()}'`);
     if (result !== null) parts.push(`RemoteBuildResult = '${result.toUpperCase()}'`);
@@ -338,7 +340,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
         if (e instanceof ApiError) return errorResponse(e);
         if (e instanceof BackendError) {
           const status = e.kind === 'unavailable' ? 503 : e.kind === 'no-worker' ? 503 : e.kind === 'not-found' ? 404 : 502;
-          return errorResponse(new ApiError(status, e.kind === 'no-worker' ? 'NoWorker' : 'TemporalError', e.message));
+          return errorResponse(new ApiError(status, e.kind === 'no-worker' ? FailureTypes.NoWorker : 'TemporalError', e.message));
         }
         return errorResponse(new ApiError(500, 'InternalError', 'internal error'));
       }

@@ -10,7 +10,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureTypes } from '../activities/types.js';
+import { FailureTypes } from '../contract/failures.js';
 import { checkRemoteJobOptions, type RemoteJobRequest } from '../options/remote-job-options.js';
 import type { StepOptionsInput } from '../options/step-options.js';
 import { REMOTE_JOB_BATCH_WORKFLOW_TYPE, REMOTE_JOB_WORKFLOW_TYPE, abortSignal } from './messages.js';
@@ -170,8 +170,8 @@ export async function allRemoteJobs(list: RemoteJobSpec[], opts: AllRemoteJobsOp
   const failed = outcomes.filter(failedOutcome);
   if (failed.length > 0) {
     // The cause, not the triggers a fail-fast cancelled because of it.
-    const first = failed.find((o) => o.error?.type !== 'Cancelled') ?? failed[0]!;
-    const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : 'RemoteJobsFailed';
+    const first = failed.find((o) => o.error?.type !== FailureTypes.Cancelled) ?? failed[0]!;
+    const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : FailureTypes.RemoteJobsFailed;
     const message = `${failed.length} of ${list.length} remote jobs did not pass; first: ${first.id}: ${first.error?.message ?? `result ${first.result}`}`;
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [outcomes] });
   }
@@ -255,7 +255,7 @@ function failedOutcome(o: RemoteJobOutcome): boolean {
 }
 
 function cancelledOutcome(id: string, job: string): RemoteJobOutcome {
-  return { id, job, status: null, result: null, passed: null, failed: true, buildNumber: null, buildUrl: null, queueId: null, error: { type: 'Cancelled', message: 'not run: an earlier trigger failed (failFast)' } };
+  return { id, job, status: null, result: null, passed: null, failed: true, buildNumber: null, buildUrl: null, queueId: null, error: { type: FailureTypes.Cancelled, message: 'not run: an earlier trigger failed (failFast)' } };
 }
 
 function outcomeOf(id: string, s: TriggerState | null, error: RemoteJobOutcome['error']): RemoteJobOutcome {
