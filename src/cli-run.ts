@@ -7,7 +7,7 @@ import { startOrAttachWorkflow } from './client.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseYaml } from 'yaml';
 import { EXIT } from './cli.js';
-import { FailureTypes } from './activities/types.js';
+import { exitCodeOfFailure } from './contract/failures.js';
 import { RemoteTriggerError } from './handle.js';
 import { type Config, loadConfig } from './options/config.js';
 import { OptionsError } from './options/errors.js';
@@ -229,18 +229,7 @@ function output(s: StagesState, json: boolean | undefined, blocking: boolean): n
 export function exitCodeOfStages(s: StagesState): number {
   if (s.status !== 'FINISHED' || s.result === 'SUCCESS') return EXIT.ok;
   if (s.abort) return EXIT.remoteFailed;
-  switch (s.error?.type) {
-    case FailureTypes.RemoteBuildFailed:
-    case FailureTypes.QueueItemCancelled:
-    case FailureTypes.Timeout:
-      return EXIT.remoteFailed;
-    case FailureTypes.JenkinsRejected:
-      return EXIT.rejected;
-    case FailureTypes.InvalidOptions:
-      return EXIT.invalid;
-    default:
-      return EXIT.unreachable;
-  }
+  return exitCodeOfFailure(s.error?.type);
 }
 
 /** `--json`: the trigger's object (build fields null: a run has many builds) plus `stages`. */

@@ -22,7 +22,8 @@ import { describeConfig, ensureLocalService, configIdentity, idleMinutesFromEnv,
 import { stateDir } from './temporal/state-dir.js';
 import { exportedVariables, formatEnvFile } from './exported-vars.js';
 import type { TriggerState } from './workflows/state.js';
-import { FailureTypes } from './activities/types.js';
+import { exitCodeOfFailure, FailureTypes } from './contract/failures.js';
+import { failureOf } from './errors.js';
 
 /**
  * `remote-trigger`: the step on the command line. The contract (flags, JSON, exit codes) is in
@@ -499,10 +500,8 @@ export function exitCodeOf(s: TriggerState, blocking: boolean): number {
   if (!blocking && s.status !== 'NOT_TRIGGERED') return EXIT.ok;
   if (s.status === 'FINISHED') return s.passed ? EXIT.ok : EXIT.remoteFailed;
   if (s.abort) return EXIT.remoteFailed;
-  if (s.error?.type === 'TriggerTimeout') return EXIT.remoteFailed;
-  // Jenkins answered and refused (400, 401, 403, 404, 405, 409): not the same as unreachable.
-  if (s.error?.type === FailureTypes.JenkinsRejected) return EXIT.rejected;
-  if (s.error) return EXIT.unreachable;
+  // By the failure's type: e.g. 1 TriggerTimeout, 5 JenkinsRejected (Jenkins answered and refused).
+  if (s.error) return exitCodeOfFailure(s.error.type);
   return EXIT.ok; // disabled: nothing was to be done
 }
 
@@ -852,9 +851,9 @@ function describeForHumans(s: TriggerState): string {
 /** Exit code, stderr line and (with --json) the one JSON object on stdout for a failed command. */
 function reportError(e: unknown, json = false): number {
   const { code, type, message, field } = classifyCliError(e);
-  if (code === EXIT.unreachable && type === 'NoTemporalCli') log(HOW_TO_GET_TEMPORAL);
-  else if (type === 'InvalidOptions') log(`remote-trigger: invalid options: ${message}`);
-  else if (type === 'Unexpected') log(`remote-trigger: ${(e as Error)?.stack ?? String(e)}`);
+  if (type === FailureTypes.NoTemporalCli) log(HOW_TO_GET_TEMPORAL);
+  else if (type === FailureTypes.InvalidOptions) log(`remote-trigger: invalid options: ${message}`);
+  else if (type === FailureTypes.Unexpected) log(`remote-trigger: ${(e as Error)?.stack ?? String(e)}`);
   else log(`remote-trigger: ${type}: ${message}`);
   if (json) {
     const state = e instanceof RemoteTriggerError && e.state ? jsonOf(e.state) : { workflowId: null, status: null, result: null, buildNumber: null, buildUrl: null, queueId: null, jobUrl: null };
@@ -863,20 +862,8 @@ function reportError(e: unknown, json = false): number {
   return code;
 }
 
+/** The exit code is decided by the failure type alone (README "Contract"), never by a message. */
 function classifyCliError(e: unknown): { code: number; type: string; message: string; field?: string } {
-  if (e instanceof OptionsError) return { code: EXIT.invalid, type: 'InvalidOptions', message: e.message, field: e.field };
-  if (e instanceof RemoteTriggerError) {
-    if (e.type === 'NotFound') return { code: EXIT.notFound, type: e.type, message: e.message };
-    if (e.type === FailureTypes.JenkinsRejected) return { code: EXIT.rejected, type: e.type, message: e.message };
-    return { code: e.type === 'RemoteBuildFailed' ? EXIT.remoteFailed : EXIT.unreachable, type: e.type, message: e.message };
-  }
-  const err = e as Error;
-  if (err?.name === 'WorkflowNotFoundError') return { code: EXIT.notFound, type: 'NotFound', message: err.message };
-  if (err?.name === 'NoTemporalCliError' || /Temporal CLI .* was not found/.test(err?.message ?? '')) {
-    return { code: EXIT.unreachable, type: 'NoTemporalCli', message: err.message };
-  }
-  if (/connect|ECONNREFUSED|UNAVAILABLE|DEADLINE/i.test(err?.message ?? '')) {
-    return { code: EXIT.unreachable, type: 'TemporalUnreachable', message: `cannot reach Temporal: ${err.message}` };
-  }
-  return { code: EXIT.unreachable, type: 'Unexpected', message: err?.message ?? String(e) };
+  const { type, message } = failureOf(e);
+  return { code: exitCodeOfFailure(type), type, message, ...(e instanceof OptionsError ? { field: e.field } : {}) };
 }

@@ -2,24 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
-import { FailureTypes } from './activities/types.js';
-import type { TriggerInput } from './options/trigger-input.js';
-import { abortSignal, abortUpdate, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
 import type { ConsoleRead } from './activities/types.js';
-import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
+import { type AnyFailureType, FailureError, FailureTypes } from './contract/failures.js';
+import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './contract/state.js';
+import type { TriggerInput } from './options/trigger-input.js';
+import { abortSignal, abortUpdate, ARTIFACT_WORKFLOW_TYPE, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
 
 const QUERY_DEADLINE_MS = 10_000;
 
-/** A trigger that failed: the remote result did not pass, or the trigger itself failed. */
-export class RemoteTriggerError extends Error {
+/**
+ * A trigger that failed: the remote result did not pass, or the trigger itself failed. `type`
+ * is a failure type of src/contract/failures.ts (e.g. RemoteBuildFailed, JenkinsRejected,
+ * NoWorker), `state` the trigger's last known state, `handle` the trigger's handle when the
+ * error comes from one.
+ */
+export class RemoteTriggerError extends FailureError {
   override name = 'RemoteTriggerError';
+  declare readonly handle: RemoteJobHandle | null;
   constructor(
     message: string,
-    /** FailureTypes value, e.g. RemoteBuildFailed, JenkinsRejected, QueueItemCancelled. */
-    readonly type: string,
+    type: AnyFailureType,
     readonly state: TriggerState | null,
+    handle: RemoteJobHandle | null = null,
   ) {
-    super(message);
+    super(message, type);
+    // Not enumerable: printing the error should not print the handle's Temporal client.
+    Object.defineProperty(this, 'handle', { value: handle, enumerable: false });
   }
 }
 
@@ -62,8 +70,9 @@ export class RemoteJobHandle {
         throw new RemoteTriggerError(
           `trigger ${this.workflowId} is running, but no worker answered on task queue '${desc.taskQueue}' within ${QUERY_DEADLINE_MS / 1000} s ` +
             `(start one with \`remote-trigger worker\`): ${(e as Error).message}`,
-          'NoWorker',
+          FailureTypes.NoWorker,
           this.last,
+          this,
         );
       }
     } else {
@@ -139,7 +148,7 @@ export class RemoteJobHandle {
   async updateBuildStatusBlocking(): Promise<BuildStatus> {
     const s = await this.state();
     if (s.status === 'NOT_TRIGGERED' && (await this.isClosed())) {
-      throw new RemoteTriggerError(`Unexpected status: ${describeState(s)}. The queue id was not found.`, 'NotTriggered', s);
+      throw new RemoteTriggerError(`Unexpected status: ${describeState(s)}. The queue id was not found.`, FailureTypes.NotTriggered, s, this);
     }
     const final = await this.result({ throwOnFailure: false });
     this.logBuffer.push(describeState(final));
@@ -155,7 +164,7 @@ export class RemoteJobHandle {
       const s = stateFromFailure(e);
       if (s) this.last = s;
       if (opts.throwOnFailure === false && s) return s;
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
   }
 
@@ -190,16 +199,16 @@ export class RemoteJobHandle {
     try {
       return JSON.parse(body);
     } catch {
-      throw new RemoteTriggerError(`Archived file '${filename}' is not JSON`, FailureTypes.ArtifactNotJson, this.last);
+      throw new RemoteTriggerError(`Archived file '${filename}' is not JSON`, FailureTypes.ArtifactNotJson, this.last, this);
     }
   }
 
   async readFileFromBuildArchive(filename: string): Promise<string> {
     const s = await this.state();
-    if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, 'NoBuild', s);
+    if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, FailureTypes.NoBuild, s, this);
     const input = await this.input();
     try {
-      const out = await this.client.workflow.execute('readBuildArtifact', {
+      const out = await this.client.workflow.execute(ARTIFACT_WORKFLOW_TYPE, {
         taskQueue: await this.taskQueue(),
         workflowId: `${this.workflowId}/artifact/${randomUUID()}`,
         args: [{ target: input.target, buildUrl: s.buildUrl, path: filename, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
@@ -207,7 +216,7 @@ export class RemoteJobHandle {
       this.logBuffer.push(`read ${filename} from ${s.buildUrl}artifact/`);
       return (out as { body: string }).body;
     } catch (e) {
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
   }
 
@@ -222,7 +231,7 @@ export class RemoteJobHandle {
     const { state: s, closed } = await this.snapshot();
     const over = closed || s.status === 'FINISHED';
     if (!s.buildUrl) {
-      if (over) throw new RemoteTriggerError(`The trigger ended without a build (${describeState(s)}): no console to read`, 'NoBuild', s);
+      if (over) throw new RemoteTriggerError(`The trigger ended without a build (${describeState(s)}): no console to read`, FailureTypes.NoBuild, s, this);
       return { bytes: new Uint8Array(0), text: '', next: start, more: true, buildUrl: null, done: false };
     }
     const input = await this.input();
@@ -234,7 +243,7 @@ export class RemoteJobHandle {
         args: [{ target: input.target, buildUrl: s.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
       })) as ConsoleRead;
     } catch (e) {
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
     const raw = Buffer.from(out.data, 'base64');
     const bytes = out.encoding === 'gzip+base64' ? gunzipSync(raw) : raw;
@@ -351,14 +360,14 @@ export function stateFromFailure(e: unknown): TriggerState | null {
   return null;
 }
 
-export function toTriggerError(e: unknown, s: TriggerState | null): Error {
+export function toTriggerError(e: unknown, s: TriggerState | null, handle: RemoteJobHandle | null = null): Error {
   if (e instanceof WorkflowFailedError) {
     const cause = e.cause;
     let inner: unknown = cause;
     while (inner && !(inner instanceof ApplicationFailure) && (inner as { cause?: unknown }).cause) inner = (inner as { cause?: unknown }).cause;
-    if (inner instanceof ApplicationFailure) return new RemoteTriggerError(inner.message, inner.type ?? 'Error', s);
-    if (cause) return new RemoteTriggerError(cause.message, cause.name, s);
+    if (inner instanceof ApplicationFailure) return new RemoteTriggerError(inner.message, inner.type ?? 'Error', s, handle);
+    if (cause) return new RemoteTriggerError(cause.message, cause.name, s, handle);
   }
-  if (e instanceof WorkflowNotFoundError) return new RemoteTriggerError(`no trigger with id '${(e as WorkflowNotFoundError).workflowId}'`, 'NotFound', null);
+  if (e instanceof WorkflowNotFoundError) return new RemoteTriggerError(`no trigger with id '${(e as WorkflowNotFoundError).workflowId}'`, FailureTypes.NotFound, null, handle);
   return e instanceof Error ? e : new Error(String(e));
 }
