@@ -6,7 +6,7 @@ import { startOrAttachWorkflow } from '../client.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseYaml } from 'yaml';
 import { exitCodeOfFailure, FailureTypes } from '../contract/failures.js';
-import { RemoteTriggerError } from '../handle.js';
+import { RemoteJobHandle, RemoteTriggerError } from '../handle.js';
 import type { Config } from '../options/config.js';
 import { OptionsError } from '../options/errors.js';
 import { resolveTarget } from '../options/resolve.js';
@@ -15,6 +15,9 @@ import { parseStepOptions } from '../options/trigger-input.js';
 import { temporalMode } from '../temporal/connect.js';
 import { abortUpdate, STAGES_WORKFLOW_TYPE } from '../workflows/messages.js';
 import { type StagesState, stagesQuery } from '../workflows/stages.js';
+import type { TriggerRuntime } from '../runtime.js';
+import { withRuntime } from './command.js';
+import { requireId } from './flags.js';
 import { EXIT, logPlain as log } from './output.js';
 
 /**
@@ -23,6 +26,23 @@ import { EXIT, logPlain as log } from './output.js';
  * id come here too (stagesCommand). Exit codes and `--json` follow `trigger`.
  */
 const QUERY_DEADLINE_MS = 10_000;
+
+/**
+ * `status`, `wait` or `abort` of the id in `positionals`: a stage run's is answered here
+ * (stagesCommand), a trigger's by `body`, with its handle and the runtime.
+ */
+export function forTriggerOrRun(
+  command: 'status' | 'wait' | 'abort',
+  parsed: { values: { config?: string; json?: boolean; quiet?: boolean; reason?: string }; positionals: string[] },
+  quiet: boolean | undefined,
+  body: (handle: RemoteJobHandle, runtime: TriggerRuntime) => Promise<number>,
+): Promise<number> {
+  const id = requireId(parsed.positionals);
+  return withRuntime({ config: parsed.values.config, quiet }, async (runtime) => {
+    const run = await stagesCommand(command, runtime.client, id, parsed.values);
+    return run ?? (await body(new RemoteJobHandle(runtime.client, id), runtime));
+  });
+}
 
 /** status|wait|abort of a stage run; null when `id` is not one (the trigger commands go on). */
 export async function stagesCommand(
