@@ -292,7 +292,7 @@ export class RemoteJobHandle {
     const history = await this.client.workflow.getHandle(this.workflowId).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
-    if (!payload) throw new Error(`cannot read the input of trigger ${this.workflowId}`);
+    if (!payload) throw new RemoteTriggerError(`cannot read the input of trigger ${this.workflowId}`, FailureTypes.Unexpected, null, this);
     const input = defaultPayloadConverter.fromPayload(payload) as TriggerInput | { triggerId: string; options: unknown };
     if (!('options' in input)) {
       this.inputCache = input;
@@ -304,7 +304,7 @@ export class RemoteJobHandle {
     const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveTriggerOptions');
     const completed = scheduled && events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
     const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-    if (!result) throw new Error(`trigger ${this.workflowId}: the worker has not resolved its options yet`);
+    if (!result) throw new RemoteTriggerError(`trigger ${this.workflowId}: the worker has not resolved its options yet`, FailureTypes.Unexpected, null, this);
     this.inputCache = defaultPayloadConverter.fromPayload(result) as TriggerInput;
     return this.inputCache;
   }

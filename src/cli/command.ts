@@ -29,14 +29,10 @@ export function defineCommand<const F extends Flags>(command: Command<F>): Comma
   return command;
 }
 
-/** Opens the runtime: a connection to Temporal, and in the embedded mode the local service. */
-export function openRuntime(loaded: { config: Config; path: string | null }, quiet: boolean | undefined, startsTriggers: boolean): Promise<TriggerRuntime> {
-  return TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers, log: quiet ? () => {} : log });
-}
-
 /**
- * Runs `body` with a runtime for the configuration of `--config` (or one already loaded), and
- * closes it whatever happens. `quiet`: no progress lines while the local service starts;
+ * Runs `body` with a runtime (a connection to Temporal and, in the embedded mode, the local
+ * service) for the configuration of `--config` or one already loaded, and closes it whatever
+ * happens. `quiet`: no progress lines while the local service starts;
  * `startsTriggers`: the command starts triggers, so the service must run with this configuration.
  */
 export async function withRuntime<T>(
