@@ -3,7 +3,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import { type Config } from './options/config.js';
 import { buildTriggerInput } from './options/trigger-input.js';
 import type { StepOptionsInput } from './options/step-options.js';
-import { RemoteJobHandle, RemoteTriggerError } from './handle.js';
+import { RemoteJobHandle } from './handle.js';
 import { TriggerRuntime } from './runtime.js';
 import { WORKFLOW_TYPE } from './workflows/messages.js';
 import { inSpan, safeUrl } from './telemetry/tracing.js';
@@ -59,14 +59,9 @@ export async function triggerRemoteJob(options: StepOptionsInput, ctx: TriggerCo
   const input = await buildTriggerInput(options, { config, triggerId: id, cwd: ctx.cwd });
   await startOrAttach(client, taskQueue, input);
   const handle = new RemoteJobHandle(client, id);
-  if (input.blockBuildUntilComplete) {
-    try {
-      await handle.result();
-    } catch (e) {
-      if (e instanceof RemoteTriggerError) Object.assign(e, { handle });
-      throw e;
-    }
-  } else {
+  // A failure throws RemoteTriggerError, its `handle` set by the handle that threw it.
+  if (input.blockBuildUntilComplete) await handle.result();
+  else {
     await waitUntilAccepted(handle);
   }
   return handle;

@@ -2,8 +2,10 @@
 // workflow history, the worker's progress from the pending activity, and the shape of a console read.
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { FailureTypes } from './activities/types.js';
 import type { TriggerInput } from './options/trigger-input.js';
+import { FailureTypes } from './contract/failures.js';
+import type { RemoteJobHandle } from './handle.js';
+import { RemoteTriggerError } from './trigger-error.js';
 
 /** One read of the remote console (RemoteJobHandle.console). */
 export interface TriggerConsole {
@@ -43,11 +45,11 @@ export function progressOf(desc: WorkflowExecutionDescription): Progress | null 
 }
 
 /** A trigger's workflow input (options as validated; references, never secrets). */
-export async function triggerInputOf(client: Client, workflowId: string): Promise<TriggerInput> {
+export async function triggerInputOf(client: Client, workflowId: string, handle: RemoteJobHandle | null = null): Promise<TriggerInput> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = started?.input?.payloads?.[0];
-  if (!payload) throw new Error(`cannot read the input of trigger ${workflowId}`);
+  if (!payload) throw new RemoteTriggerError(`cannot read the input of trigger ${workflowId}`, FailureTypes.Unexpected, null, handle);
   const input = defaultPayloadConverter.fromPayload(payload) as TriggerInput | { triggerId: string; options: unknown };
   if (!('options' in input)) return input;
   // A remoteJob (docs/design.md §3.5) starts with step options; its TriggerInput is what the
@@ -56,6 +58,6 @@ export async function triggerInputOf(client: Client, workflowId: string): Promis
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveTriggerOptions');
   const completed = scheduled && events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
   const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-  if (!result) throw new Error(`trigger ${workflowId}: the worker has not resolved its options yet`);
+  if (!result) throw new RemoteTriggerError(`trigger ${workflowId}: the worker has not resolved its options yet`, FailureTypes.Unexpected, null, handle);
   return defaultPayloadConverter.fromPayload(result) as TriggerInput;
 }

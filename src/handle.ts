@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Client } from '@temporalio/client';
-import { FailureTypes } from './activities/types.js';
+import { FailureTypes } from './contract/failures.js';
 import type { TriggerInput } from './options/trigger-input.js';
 import { ARTIFACT_WORKFLOW_TYPE, abortSignal, abortUpdate, CONSOLE_WORKFLOW_TYPE, stateQuery } from './workflows/messages.js';
 import type { ConsoleRead } from './activities/types.js';
-import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './workflows/state.js';
+import { type BuildStatus, type RemoteResult, type TriggerState, describeState } from './contract/state.js';
 import { type Progress, type TriggerConsole, progressOf, triggerInputOf } from './handle-reads.js';
 import { RemoteTriggerError, stateFromFailure, toTriggerError } from './trigger-error.js';
 
@@ -53,7 +53,7 @@ export class RemoteJobHandle {
         throw new RemoteTriggerError(
           `trigger ${this.workflowId} is running, but no worker answered on task queue '${desc.taskQueue}' within ${QUERY_DEADLINE_MS / 1000} s ` +
             `(start one with \`remote-trigger worker\`): ${(e as Error).message}`,
-          'NoWorker',
+          FailureTypes.NoWorker,
           this.last,
         );
       }
@@ -130,7 +130,7 @@ export class RemoteJobHandle {
   async updateBuildStatusBlocking(): Promise<BuildStatus> {
     const s = await this.state();
     if (s.status === 'NOT_TRIGGERED' && (await this.isClosed())) {
-      throw new RemoteTriggerError(`Unexpected status: ${describeState(s)}. The queue id was not found.`, 'NotTriggered', s);
+      throw new RemoteTriggerError(`Unexpected status: ${describeState(s)}. The queue id was not found.`, FailureTypes.NotTriggered, s, this);
     }
     const final = await this.result({ throwOnFailure: false });
     this.logBuffer.push(describeState(final));
@@ -146,7 +146,7 @@ export class RemoteJobHandle {
       const s = stateFromFailure(e);
       if (s) this.last = s;
       if (opts.throwOnFailure === false && s) return s;
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
   }
 
@@ -181,13 +181,13 @@ export class RemoteJobHandle {
     try {
       return JSON.parse(body);
     } catch {
-      throw new RemoteTriggerError(`Archived file '${filename}' is not JSON`, FailureTypes.ArtifactNotJson, this.last);
+      throw new RemoteTriggerError(`Archived file '${filename}' is not JSON`, FailureTypes.ArtifactNotJson, this.last, this);
     }
   }
 
   async readFileFromBuildArchive(filename: string): Promise<string> {
     const s = await this.state();
-    if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, 'NoBuild', s);
+    if (!s.buildUrl) throw new RemoteTriggerError(`The build has not started yet (${describeState(s)}): no archive to read`, FailureTypes.NoBuild, s, this);
     const input = await this.input();
     try {
       const out = await this.client.workflow.execute(ARTIFACT_WORKFLOW_TYPE, {
@@ -198,7 +198,7 @@ export class RemoteJobHandle {
       this.logBuffer.push(`read ${filename} from ${s.buildUrl}artifact/`);
       return (out as { body: string }).body;
     } catch (e) {
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
   }
 
@@ -213,7 +213,7 @@ export class RemoteJobHandle {
     const { state: s, closed } = await this.snapshot();
     const over = closed || s.status === 'FINISHED';
     if (!s.buildUrl) {
-      if (over) throw new RemoteTriggerError(`The trigger ended without a build (${describeState(s)}): no console to read`, 'NoBuild', s);
+      if (over) throw new RemoteTriggerError(`The trigger ended without a build (${describeState(s)}): no console to read`, FailureTypes.NoBuild, s, this);
       return { bytes: new Uint8Array(0), text: '', next: start, more: true, buildUrl: null, done: false };
     }
     const input = await this.input();
@@ -225,7 +225,7 @@ export class RemoteJobHandle {
         args: [{ target: input.target, buildUrl: s.buildUrl, start, httpGetReadTimeoutMs: input.httpGetReadTimeoutMs }],
       })) as ConsoleRead;
     } catch (e) {
-      throw toTriggerError(e, s);
+      throw toTriggerError(e, s, this);
     }
     const raw = Buffer.from(out.data, 'base64');
     const bytes = out.encoding === 'gzip+base64' ? gunzipSync(raw) : raw;
@@ -270,7 +270,7 @@ export class RemoteJobHandle {
 
   /** The trigger's workflow input (options as validated; references, never secrets). */
   async input(): Promise<TriggerInput> {
-    return (this.inputCache ??= await triggerInputOf(this.client, this.workflowId));
+    return (this.inputCache ??= await triggerInputOf(this.client, this.workflowId, this));
   }
 
   private async taskQueue(): Promise<string> {

@@ -1,8 +1,8 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { OptionsError } from './options/errors.js';
 import { SEARCH_ATTRIBUTES } from './workflows/search-attributes.js';
-import { REMOTE_JOB_WORKFLOW_TYPE, WORKFLOW_TYPE } from './workflows/messages.js';
-import type { BuildStatus } from './workflows/state.js';
+import { LISTED_WORKFLOW_TYPES } from './contract/names.js';
+import { BUILD_STATUSES, type BuildStatus } from './contract/results.js';
 
 /** What `listTriggers` and `remote-trigger list` filter on (all optional, combined with AND). */
 export interface TriggerFilter {
@@ -33,16 +33,14 @@ export interface TriggerSummary {
   closeTime: string | null;
 }
 
-const STATUSES: readonly BuildStatus[] = ['NOT_TRIGGERED', 'QUEUED', 'RUNNING', 'FINISHED'];
-
 /** The visibility query of a filter (docs/design.md §3.8). Values are quoted, never spliced raw. */
 export function triggerQuery(filter: TriggerFilter, now = Date.now()): string {
   // Triggers started by the library, the CLI or the API, and those of workflow code and stage files.
-  const parts = [`(WorkflowType = ${quote(WORKFLOW_TYPE)} OR WorkflowType = ${quote(REMOTE_JOB_WORKFLOW_TYPE)})`];
+  const parts = [`(${LISTED_WORKFLOW_TYPES.map((t) => `WorkflowType = ${quote(t)}`).join(' OR ')})`];
   if (filter.job !== undefined) parts.push(`${SEARCH_ATTRIBUTES.RemoteJob.name} = ${quote(filter.job)}`);
   if (filter.status !== undefined) {
     const status = filter.status.toUpperCase() as BuildStatus;
-    if (!STATUSES.includes(status)) throw new OptionsError(`status must be one of ${STATUSES.join(', ')} (got '${filter.status}')`, 'status');
+    if (!BUILD_STATUSES.includes(status)) throw new OptionsError(`status must be one of ${BUILD_STATUSES.join(', ')} (got '${filter.status}')`, 'status');
     parts.push(`${SEARCH_ATTRIBUTES.RemoteBuildStatus.name} = ${quote(status)}`);
   }
   if (filter.result !== undefined) {

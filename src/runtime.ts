@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type Config, emptyConfig, loadConfig } from './options/config.js';
-import { resolveTemporal, temporalMode, type TemporalTarget } from './temporal/connect.js';
+import { connectingToTemporal, resolveTemporal, temporalMode, type TemporalTarget } from './temporal/connect.js';
 import { registerClient } from './temporal/client-leases.js';
 import { type ConfigIdentity, configIdentity, ensureLocalService, runningService, type ServiceRecord } from './temporal/local-service.js';
 import { stateDir } from './temporal/state-dir.js';
@@ -91,7 +91,7 @@ export class TriggerRuntime {
     }
     let connection: Connection;
     try {
-      connection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+      connection = await connectingToTemporal(() => Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]));
     } catch (e) {
       releaseLease();
       throw e;

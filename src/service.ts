@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, emptyConfig, loadConfig } from './options/config.js';
 import { OptionsError } from './options/errors.js';
-import { resolveTemporal, temporalMode } from './temporal/connect.js';
+import { connectingToTemporal, resolveTemporal, temporalMode } from './temporal/connect.js';
 import { acquireLock } from './temporal/embedded-server.js';
 import { liveClients } from './temporal/client-leases.js';
 import { configIdentity, removeServiceRecord, SERVICE_LOG, type ServiceRecord, writeServiceRecord } from './temporal/local-service.js';
@@ -33,7 +33,7 @@ export async function runLocalService(opts: { token: string; configPath: string 
   const temporal = await resolveTemporal(config, dir, log);
   const consoleDir = config.consoleDir ?? path.join(dir, 'console');
   const identity = `remote-trigger-service-${process.pid}@${os.hostname()}`;
-  const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  const connection = await connectingToTemporal(() => NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]));
   // The dev server registers the search attributes only when it creates its database: a state
   // directory from before them gets them here, before the worker checks (docs/design.md §3.8).
   await registerSearchAttributes(connection.operatorService as unknown as OperatorServiceLike, temporal.namespace).catch((e: Error) =>
@@ -50,7 +50,7 @@ export async function runLocalService(opts: { token: string; configPath: string 
     workerOptions: { identity },
   });
   const running = worker.run();
-  const clientConnection = await Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const clientConnection = await connectingToTemporal(() => Connection.connect(temporal.connectionOptions as Parameters<typeof Connection.connect>[0]));
   const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
 
   const rec: ServiceRecord = {

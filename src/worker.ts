@@ -11,7 +11,7 @@ import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundI
 import { installTracing, safeUrl } from './telemetry/tracing.js';
 import { logFormat, sdkMetricsUrl, writeLog } from './logging.js';
 import { TriggerMetrics } from './telemetry/metrics.js';
-import { resolveTemporal } from './temporal/connect.js';
+import { connectingToTemporal, resolveTemporal } from './temporal/connect.js';
 import { stateDir } from './temporal/state-dir.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -208,7 +208,7 @@ export async function runWorkerMain(opts: { configPath?: string; echoConsole?: b
   const dir = stateDir(process.env, config.stateDir);
   const log = (line: string) => writeLog('INFO', line);
   const temporal = await resolveTemporal(config, dir, log);
-  const connection = await NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]);
+  const connection = await connectingToTemporal(() => NativeConnection.connect(temporal.connectionOptions as Parameters<typeof NativeConnection.connect>[0]));
   const metrics = new TriggerMetrics();
   const worker = await createTriggerWorker({
     connection,

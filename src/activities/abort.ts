@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import type { JenkinsClient } from '../jenkins/index.js';
 import type { TriggerInput } from '../options/trigger-input.js';
 import { type ActivityDeps, type SharedState, jenkinsFor, keepHeartbeating, clientSettingsOf, toFailure } from './context.js';
-import type { AbortOutcome, BuildRef } from './types.js';
+import { type AbortOutcome, type BuildRef, FailureTypes } from './types.js';
 
 /** How long to wait for a stopped build to report ABORTED (Jenkins stops asynchronously). */
 const STOP_WAIT_MS = 60_000;
@@ -32,7 +32,7 @@ export async function abortRemote(
       build = await buildOfQueueItem(jenkins, input, at.queueId);
       if (!build) {
         if (outcome === 'not-cancellable') {
-          throw ApplicationFailure.create({ type: 'AbortRefused', message: `Jenkins refused to cancel queue item ${at.queueId} (no Cancel permission)`, nonRetryable: true });
+          throw ApplicationFailure.create({ type: FailureTypes.AbortRefused, message: `Jenkins refused to cancel queue item ${at.queueId} (no Cancel permission)`, nonRetryable: true });
         }
         return { action: 'nothing-to-abort', build: null, result: null };
       }

@@ -8,7 +8,7 @@ import { originOf } from '../jenkins/index.js';
 import type { SecretRef } from '../options/auth.js';
 import { type Config, originsOf } from '../options/config.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
-import { type Target, TargetSchema } from '../options/trigger-input-schema.js';
+import { type Target, TargetSchema } from '../contract/trigger-input.js';
 import { FailureTypes } from './types.js';
 
 export interface TrustPolicy {

@@ -1,8 +1,6 @@
-import type { TriggerInput } from '../options/trigger-input.js';
 import type { Target } from '../options/resolve.js';
-import type { RemoteResult } from '../options/step-options.js';
+import type { RemoteResult } from '../contract/results.js';
 import type { SecretRef } from '../options/auth.js';
-import type { RemoteJobRequest } from '../options/remote-job-options.js';
 
 /** Shapes exchanged between the workflow and its activities (all end up in history: no secrets, no log text). */
 export interface JobFacts {
@@ -73,46 +71,12 @@ export interface ArtifactRequest {
   httpGetReadTimeoutMs: number;
 }
 
-/** Application failure types thrown by activities (and matched by the workflow and clients). */
-export const FailureTypes = {
-  /** Jenkins answered with a definitive error (400/401/403/404/409 …); retrying would not help. */
-  JenkinsRejected: 'JenkinsRejected',
-  /** The trigger POST may or may not have reached Jenkins; see the recovery path. */
-  TriggerAmbiguous: 'TriggerAmbiguous',
-  QueueItemCancelled: 'QueueItemCancelled',
-  /** The queue item and the build it became can no longer be found. */
-  BuildLost: 'BuildLost',
-  /** A secret reference could not be resolved on the worker. */
-  CredentialsMissing: 'CredentialsMissing',
-  /** The input asks for something the worker's configuration forbids (activities/trust.ts). */
-  TargetRefused: 'TargetRefused',
-  /** This worker lacks a host or credential the trigger names; retried for a bounded time. */
-  WorkerMisconfigured: 'WorkerMisconfigured',
-  /** The workflow input does not pass the TriggerInput schema. */
-  InvalidInput: 'InvalidInput',
-  /** Options given to a workflow-side trigger (remote-trigger/workflow, a stage file) are invalid. */
-  InvalidOptions: 'InvalidOptions',
-  ArtifactNotFound: 'ArtifactNotFound',
-  ArtifactNotJson: 'ArtifactNotJson',
-  /** The build's console is gone (the build was deleted or rotated away), or one read is too large to carry. */
-  ConsoleUnavailable: 'ConsoleUnavailable',
-  RemoteBuildFailed: 'RemoteBuildFailed',
-  Timeout: 'TriggerTimeout',
-} as const;
+// The failure types are part of the contract (src/contract/failures.ts, with their exit codes);
+// re-exported here for the activities and workflows that import them from this path.
+export { FailureTypes } from '../contract/failures.js';
 
-export interface RemoteTriggerActivities {
-  inspectJob(input: TriggerInput): Promise<JobFacts>;
-  waitUntilJobIdle(input: TriggerInput, job: JobFacts): Promise<void>;
-  triggerBuild(input: TriggerInput, job: JobFacts): Promise<Triggered>;
-  awaitBuildStart(input: TriggerInput, queueId: number): Promise<BuildRef>;
-  watchBuild(input: TriggerInput, build: BuildRef): Promise<Finished>;
-  abortRemote(input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }): Promise<AbortOutcome>;
-  readArtifact(req: ArtifactRequest): Promise<{ body: string; contentType: string | null }>;
-  deliverWebhook(req: WebhookDelivery): Promise<{ status: number }>;
-  /** The TriggerInput of a `remoteJob` child, resolved from this worker's configuration. */
-  resolveTriggerOptions(req: RemoteJobRequest): Promise<TriggerInput>;
-  readConsole(req: ConsoleRequest): Promise<ConsoleRead>;
-}
+/** The activities as the workflows call them: derived from the factory that defines them (./index.ts). */
+export type { RemoteTriggerActivities } from './index.js';
 
 /** One read of a build's progressive console through the worker (docs/design.md §9.1). */
 export interface ConsoleRequest {

@@ -5,7 +5,7 @@ import { originOf } from '../jenkins/index.js';
 import type { ActivityDeps } from './context.js';
 import { resolveSecret } from './secrets.js';
 import { DEFAULT_TRUST_POLICY, refused } from './trust.js';
-import type { WebhookDelivery } from './types.js';
+import { FailureTypes, type WebhookDelivery } from './types.js';
 
 export const SIGNATURE_HEADER = 'X-Remote-Trigger-Signature';
 export const ID_HEADER = 'X-Remote-Trigger-Id';
@@ -57,10 +57,10 @@ export async function deliverWebhook(deps: ActivityDeps, req: WebhookDelivery): 
     });
     await r.arrayBuffer().catch(() => undefined);
   } catch (e) {
-    throw ApplicationFailure.create({ type: 'WebhookUnreachable', message: `POST ${origin}: ${(e as Error).message}` });
+    throw ApplicationFailure.create({ type: FailureTypes.WebhookUnreachable, message: `POST ${origin}: ${(e as Error).message}` });
   }
   if (r.status < 200 || r.status > 299) {
-    throw ApplicationFailure.create({ type: 'WebhookRejected', message: `POST ${origin}: HTTP ${r.status}` });
+    throw ApplicationFailure.create({ type: FailureTypes.WebhookRejected, message: `POST ${origin}: HTTP ${r.status}` });
   }
   return { status: r.status };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, type WorkflowExecutionInfo, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type Payload, defaultPayloadConverter } from '@temporalio/common';
+import { grpcCodeOf } from '../errors.js';
 import { BackendError, TRACE_HEADER, backendErrorOf, type Execution, type ExecutionStatus, type Outcome, type TemporalBackend } from '../edge/backend.js';
 
 interface Failure {
@@ -156,13 +157,7 @@ export function grpcBackend(client: Client, o: { queryTimeoutMs?: number } = {})
 function mapError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   if (e instanceof WorkflowNotFoundError) return new BackendError('not-found', e.message);
-  let code: number | undefined;
-  for (let c: unknown = e; c && code === undefined; c = (c as { cause?: unknown }).cause) {
-    const v = (c as { code?: unknown }).code;
-    if (typeof v === 'number') code = v;
-  }
-  const message = (e as Error).message ?? String(e);
-  return backendErrorOf(code, message);
+  return backendErrorOf(grpcCodeOf(e), (e as Error).message ?? String(e));
 }
 
 /** The backend's view of an execution, from a describe or a list entry (the same fields). */

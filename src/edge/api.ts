@@ -5,8 +5,11 @@ import { defaultTriggerId } from '../options/trigger-id.js';
 import type { Config } from '../options/config-schema.js';
 import { OptionsError } from '../options/errors.js';
 import { LIMITS } from '../options/limits.js';
-import type { TriggerInput } from '../options/trigger-input-schema.js';
-import type { TriggerState } from '../workflows/state.js';
+import { FailureTypes } from '../contract/failures.js';
+import { LISTED_WORKFLOW_TYPES, WORKFLOW_TYPES } from '../contract/names.js';
+import { BUILD_STATUSES } from '../contract/results.js';
+import type { TriggerState } from '../contract/state.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
 import { type ApiToken, originAllowed, tokenChecker, tokenCovers } from './access.js';
 import { BackendError, type TemporalBackend, traceContextOf } from './backend.js';
 import { ApiError, errorResponse, json, readJson, sleep } from './http.js';
@@ -39,8 +42,8 @@ export interface TriggerApi {
   fetch(request: Request): Promise<Response>;
 }
 
-const ARTIFACT_WORKFLOW_TYPE = 'readBuildArtifact';
-const CONSOLE_WORKFLOW_TYPE = 'readBuildConsole';
+const ARTIFACT_WORKFLOW_TYPE = WORKFLOW_TYPES.readArtifact;
+const CONSOLE_WORKFLOW_TYPE = WORKFLOW_TYPES.readConsole;
 
 type Route = { methods: Record<string, (req: Request, caller: ApiToken | null, params: string[]) => Promise<Response>> };
 
@@ -66,13 +69,13 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
 
   async function startTrigger(req: Request, caller: ApiToken | null): Promise<Response> {
     const body = await readJson(req, true);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'InvalidOptions', 'the body must be {"id"?: string, "options": {...}}', '');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, FailureTypes.InvalidOptions, 'the body must be {"id"?: string, "options": {...}}', '');
     const { id: rawId, options, ...extra } = body as Record<string, unknown>;
     const unknownKey = Object.keys(extra)[0];
-    if (unknownKey !== undefined) throw new ApiError(400, 'InvalidOptions', `unknown key '${unknownKey}' (the body is {"id"?, "options"})`, unknownKey);
-    if (options === undefined) throw new ApiError(400, 'InvalidOptions', 'options: required', 'options');
+    if (unknownKey !== undefined) throw new ApiError(400, FailureTypes.InvalidOptions, `unknown key '${unknownKey}' (the body is {"id"?, "options"})`, unknownKey);
+    if (options === undefined) throw new ApiError(400, FailureTypes.InvalidOptions, 'options: required', 'options');
     if (rawId !== undefined && (typeof rawId !== 'string' || !validId(rawId))) {
-      throw new ApiError(400, 'InvalidOptions', `id: must be 1 to ${LIMITS.triggerId.maxLength} printable characters without '/'`, 'id');
+      throw new ApiError(400, FailureTypes.InvalidOptions, `id: must be 1 to ${LIMITS.triggerId.maxLength} printable characters without '/'`, 'id');
     }
     const job = options && typeof options === 'object' && typeof (options as { job?: unknown }).job === 'string' ? (options as { job: string }).job : 'job';
     const id = (rawId as string | undefined) ?? defaultTriggerId(job);
@@ -80,7 +83,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     try {
       input = apiTriggerInput(options, { config, triggerId: id });
     } catch (e) {
-      if (e instanceof OptionsError) throw new ApiError(400, 'InvalidOptions', e.message, e.field);
+      if (e instanceof OptionsError) throw new ApiError(400, FailureTypes.InvalidOptions, e.message, e.field);
       throw e;
     }
     if (!originAllowed(config, input.target.root)) {
@@ -160,7 +163,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
       const r = out.result as { body: string; contentType: string | null };
       return new Response(r.body, { status: 200, headers: { 'content-type': r.contentType ?? 'application/octet-stream', 'cache-control': 'no-store' } });
     }
-    if (out.failure?.type === 'ArtifactNotFound') throw new ApiError(404, 'ArtifactNotFound', out.failure.message);
+    if (out.failure?.type === FailureTypes.ArtifactNotFound) throw new ApiError(404, FailureTypes.ArtifactNotFound, out.failure.message);
     throw new ApiError(502, out.failure?.type ?? 'ArtifactReadFailed', out.failure?.message ?? `reading '${path}' ended ${out.status}`);
   }
 
@@ -175,7 +178,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     if (!/^\d{1,15}$/.test(start)) throw new ApiError(400, 'InvalidRequest', 'start: a byte offset (0, or the X-Text-Size of the previous read)', 'start');
     const out = await readThroughWorker(id!, caller, { kind: 'console', workflowType: CONSOLE_WORKFLOW_TYPE }, { start });
     if (!out) throw new ApiError(504, 'ConsoleTimeout', `no worker read the console of '${id}' within 90 s`);
-    if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? 'ConsoleUnavailable', out.failure?.message ?? `reading the console ended ${out.status}`);
+    if (out.status !== 'COMPLETED') throw new ApiError(502, out.failure?.type ?? FailureTypes.ConsoleUnavailable, out.failure?.message ?? `reading the console ended ${out.status}`);
     const r = out.result as { data: string; encoding: 'base64' | 'gzip+base64'; next: string; more: boolean };
     const packed = Uint8Array.from(atob(r.data), (c) => c.charCodeAt(0));
     const bytes = r.encoding === 'gzip+base64' ? new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : packed;
@@ -193,12 +196,11 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
     // The filters are the trigger's search attributes (README "Finding triggers"; registered by
     // the embedded server and by `remote-trigger setup`).
     const status = q.get('status');
-    const triggerStatuses = ['NOT_TRIGGERED', 'QUEUED', 'RUNNING', 'FINISHED'];
-    if (status !== null && !triggerStatuses.includes(status.toUpperCase())) throw new ApiError(400, 'InvalidRequest', `status: one of ${triggerStatuses.join(', ')}`, 'status');
+    if (status !== null && !(BUILD_STATUSES as readonly string[]).includes(status.toUpperCase())) throw new ApiError(400, 'InvalidRequest', `status: one of ${BUILD_STATUSES.join(', ')}`, 'status');
     const result = q.get('result');
     if (result !== null && !/^[A-Za-z_]+$/.test(result)) throw new ApiError(400, 'InvalidRequest', 'result: a Jenkins result such as SUCCESS or FAILURE', 'result');
     const job = q.get('job');
-    const parts = [`(WorkflowType = '${WORKFLOW_TYPE}' OR WorkflowType = 'remoteJob')`];
+    const parts = [`(${LISTED_WORKFLOW_TYPES.map((t) => `WorkflowType = '${t}'`).join(' OR ')})`];
     if (job !== null) parts.push(`RemoteJob = ${quoteQueryValue(job)}`);
     if (status !== null) parts.push(`RemoteBuildStatus = '${status.toUpperCase()}'`);
     if (result !== null) parts.push(`RemoteBuildResult = '${result.toUpperCase()}'`);
@@ -234,7 +236,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
         const url = new URL(req.url);
         const pathname = basePath && url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
         const hit = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).find((x) => x.m);
-        if (!hit) throw new ApiError(404, 'NotFound', `no route ${url.pathname}`);
+        if (!hit) throw new ApiError(404, FailureTypes.NotFound, `no route ${url.pathname}`);
         const method = req.method === 'HEAD' ? 'GET' : req.method;
         const handler = hit.r.route.methods[method];
         if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${pathname}`, undefined, { allow: Object.keys(hit.r.route.methods).join(', ') });
@@ -251,7 +253,7 @@ export function createTriggerApi(o: TriggerApiOptions): TriggerApi {
         if (e instanceof ApiError) return errorResponse(e);
         if (e instanceof BackendError) {
           const status = e.kind === 'unavailable' ? 503 : e.kind === 'no-worker' ? 503 : e.kind === 'not-found' ? 404 : 502;
-          return errorResponse(new ApiError(status, e.kind === 'no-worker' ? 'NoWorker' : 'TemporalError', e.message));
+          return errorResponse(new ApiError(status, e.kind === 'no-worker' ? FailureTypes.NoWorker : 'TemporalError', e.message));
         }
         return errorResponse(new ApiError(500, 'InternalError', 'internal error'));
       }

@@ -3,7 +3,7 @@ import { OptionsError } from '../options/errors.js';
 import { LIMITS } from '../options/limits.js';
 import { resolveTarget } from '../options/resolve.js';
 import { assembleTriggerInput, inlineParameters, parseStepOptions } from '../options/trigger-input-core.js';
-import type { TriggerInput } from '../options/trigger-input-schema.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
 
 /**
  * Step options, as a caller of the API sends them, to the workflow input. The same schemas and

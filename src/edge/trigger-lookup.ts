@@ -1,13 +1,15 @@
 // Finding a trigger for the API's routes (src/edge/api.ts): its execution as the caller's
 // token may see it, its state, and the short read workflows that fetch through its worker.
 import type { Config } from '../options/config-schema.js';
-import type { TriggerInput } from '../options/trigger-input-schema.js';
-import type { TriggerState } from '../workflows/state.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
+import type { TriggerState } from '../contract/state.js';
 import { type ApiToken, tokenCovers } from './access.js';
 import { BackendError, type Execution, type TemporalBackend } from './backend.js';
 import { ApiError, sleep } from './http.js';
+import { FailureTypes } from '../contract/failures.js';
+import { WORKFLOW_TYPES } from '../contract/names.js';
 
-export const WORKFLOW_TYPE = 'remoteTrigger';
+export const WORKFLOW_TYPE = WORKFLOW_TYPES.trigger;
 
 export type TriggerLookup = ReturnType<typeof triggerLookup>;
 
@@ -15,7 +17,7 @@ export function triggerLookup(backend: TemporalBackend, config: Config) {
   /** The trigger's execution, 404 when unknown, 403 when the caller's token does not cover it. */
   async function execution(id: string, caller: ApiToken | null): Promise<Execution> {
     const ex = await backend.describe(id);
-    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, 'NotFound', `no trigger with id '${id}'`);
+    if (!ex || ex.type !== WORKFLOW_TYPE) throw new ApiError(404, FailureTypes.NotFound, `no trigger with id '${id}'`);
     if (caller && (caller.remoteHosts || caller.jobs)) {
       const jobUrl = typeof ex.memo.jobUrl === 'string' ? ex.memo.jobUrl : null;
       const hostName = typeof ex.memo.remoteHost === 'string' ? ex.memo.remoteHost : null;
@@ -38,7 +40,7 @@ export function triggerLookup(backend: TemporalBackend, config: Config) {
             if (again && again.status !== 'RUNNING') return stateOf(again);
             continue;
           }
-          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, 'NoWorker', `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
+          if (e instanceof BackendError && e.kind === 'no-worker') throw new ApiError(503, FailureTypes.NoWorker, `trigger '${ex.id}' is running, but no worker answered on task queue '${ex.taskQueue}'`);
           throw e;
         }
       }
@@ -62,7 +64,7 @@ export function triggerLookup(backend: TemporalBackend, config: Config) {
   async function readThroughWorker(id: string, caller: ApiToken | null, read: { kind: 'artifact' | 'console'; workflowType: string }, request: Record<string, unknown>) {
     const ex = await execution(id, caller);
     const { state } = await stateOf(ex);
-    if (!state?.buildUrl) throw new ApiError(409, 'NoBuild', `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
+    if (!state?.buildUrl) throw new ApiError(409, FailureTypes.NoBuild, `trigger '${id}' has no build yet (status ${state?.status ?? 'unknown'})`);
     const input = (await backend.input(id)) as TriggerInput;
     // No "/" in the id: Temporal's HTTP API cannot route an escaped "/" in a workflow id.
     const readId = `${id}:${read.kind}:${crypto.randomUUID()}`;

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BUILD_RESULTS } from '../contract/results.js';
 import type { BuildScript, EmulatorJob, EmulatorScenario, FaultRule } from './types.js';
 
 // Strict objects so that a typo in a scenario file ("duration" for "durationMs") is reported
 // instead of silently falling back to a default.
 
-const resultSchema = z.enum(['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']);
+const resultSchema = z.enum(BUILD_RESULTS);
 // At most 2^31−1 ms: Node would turn a longer timer delay into 1 ms.
 const millis = z.number().int().nonnegative().max(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)');
 

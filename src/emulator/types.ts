@@ -1,9 +1,11 @@
 // Public types of the Jenkins emulator. The zod schemas in scenario.ts validate files against
 // these shapes; the interfaces stay hand-written because tests and benchmarks import them and
 // read them as documentation.
+import type { RemoteResult } from '../contract/results.js';
 
 export type ParameterType = 'string' | 'boolean' | 'choice' | 'password' | 'file' | 'text';
-export type BuildResult = 'SUCCESS' | 'UNSTABLE' | 'FAILURE' | 'NOT_BUILT' | 'ABORTED';
+/** Jenkins' build results (src/contract/results.ts). */
+export type BuildResult = RemoteResult;
 
 export interface EmulatorParameter {
   name: string;

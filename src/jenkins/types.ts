@@ -1,5 +1,6 @@
 // The client's public data types. Kept separate so activities and workflows can import them
 // without pulling in the HTTP code.
+import type { RemoteResult } from '../contract/results.js';
 
 /**
  * A cached CSRF crumb with the session cookie it is bound to (Jenkins 2.176.2+), or the fact that
@@ -62,7 +63,8 @@ export interface TriggerResponse {
   status: number;
 }
 
-export type BuildResult = 'SUCCESS' | 'UNSTABLE' | 'FAILURE' | 'NOT_BUILT' | 'ABORTED';
+/** Jenkins' build results (src/contract/results.ts). */
+export type BuildResult = RemoteResult;
 
 export interface BuildView {
   number: number;

@@ -12,8 +12,7 @@ import type {
   QueueListItem,
 } from './types.js';
 import { rebaseOnRoot } from './urls.js';
-
-const RESULTS = new Set<BuildResult>(['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']);
+import { isRemoteResult } from '../contract/results.js';
 
 export function toJobInfo(job: z.infer<typeof jobSchema>, root: string): JobInfo {
   // Parameterized = some action or property has non-null parameterDefinitions (docs/jenkins.md §6);
@@ -106,7 +105,7 @@ export function toQueueListItems(list: z.infer<typeof queueListSchema>, root: st
  */
 function toResult(result: string | null | undefined): BuildResult | null {
   if (result === null || result === undefined) return null;
-  return RESULTS.has(result as BuildResult) ? (result as BuildResult) : 'FAILURE';
+  return isRemoteResult(result) ? result : 'FAILURE';
 }
 
 function hasParametersAction(actions: ParametersActionList): boolean {

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { FailureError, FailureTypes } from '../contract/failures.js';
 
 /**
  * The one error users see for bad options or configuration: it names the field and says what
- * is wrong. Nothing has been started or sent when it is thrown (CLI exit code 2).
+ * is wrong. Nothing has been started or sent when it is thrown (type InvalidOptions: CLI exit code 2).
  */
-export class OptionsError extends Error {
+export class OptionsError extends FailureError {
   override name = 'OptionsError';
   constructor(
     message: string,
@@ -12,7 +13,7 @@ export class OptionsError extends Error {
     readonly field: string,
     readonly issues: Array<{ field: string; message: string }> = [{ field, message }],
   ) {
-    super(message);
+    super(message, FailureTypes.InvalidOptions);
   }
 
   static fromZod(error: z.ZodError, prefix = ''): OptionsError {

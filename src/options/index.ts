@@ -6,4 +6,4 @@ export * from './resolve.js';
 export * from './step-options.js';
 export * from './trigger-input.js';
 export * from './limits.js';
-export * from './trigger-input-schema.js';
+export * from '../contract/trigger-input.js';

@@ -3,10 +3,10 @@ import { type AuthRef, toAuthRef } from './auth.js';
 import { type Config, type RemoteHost, originsOf } from './config-schema.js';
 import { OptionsError } from './errors.js';
 import type { StepOptions } from './step-options.js';
-import type { Target } from './trigger-input-schema.js';
+import type { Target } from '../contract/trigger-input.js';
 
 /** Where a trigger goes and how it authenticates: everything the worker needs except secrets. */
-export type { Target } from './trigger-input-schema.js';
+export type { Target } from '../contract/trigger-input.js';
 
 /**
  * The plugin's evaluateEffectiveRemoteHost + generateJobUrl (docs/plugin-compat.md §4): full job URL >

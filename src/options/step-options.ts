@@ -4,12 +4,18 @@
 // are added at the end.
 
 import { z } from 'zod';
+import { BUILD_RESULTS, DEFAULT_PASSING_RESULTS } from '../contract/results.js';
 import { hasUserInfo, isHttpUrl, USER_INFO_MESSAGE } from '../jenkins/url-rules.js';
 import { AuthOptionSchema, SecretRefSchema } from './auth.js';
 import { LIMITS } from './limits.js';
 
-export const RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'] as const;
-export type RemoteResult = (typeof RESULTS)[number];
+/**
+ * The options of the `triggerRemoteJob` step, with the step's names and pipeline defaults
+ * (docs/plugin-compat.md §3, docs/plugin-compat.md §3.1). A Jenkinsfile call moves here unchanged, except that
+ * secrets become references (see auth.ts). Options users keep asking for (docs/plugin-compat.md §16)
+ * are added at the end.
+ */
+export type { RemoteResult } from '../contract/results.js';
 
 const optionalTrimmed = z
   .string()
@@ -128,7 +134,7 @@ export const StepOptionsSchema = z.strictObject({
     .max(LIMITS.queuePollInterval.max, `must be at most ${LIMITS.queuePollInterval.max} seconds`)
     .optional(),
   /** Results that count as passing; the plugin's fixed set is SUCCESS and UNSTABLE. */
-  passingResults: z.array(z.enum(RESULTS)).min(1).default(['SUCCESS', 'UNSTABLE']),
+  passingResults: z.array(z.enum(BUILD_RESULTS)).min(1).default(() => [...DEFAULT_PASSING_RESULTS]),
   /**
    * File parameters: parameter name → path of a local file, read by the caller (as the plugin
    * reads parameter files from the workspace) and uploaded as multipart/form-data. The content

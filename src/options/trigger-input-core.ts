@@ -4,7 +4,7 @@ import { LIMITS } from './limits.js';
 import { type ParameterList, ParameterError, parameterMapToList, parseParameterText } from './parameters.js';
 import { checkCredentialIds, resolveCaches } from './resolve.js';
 import { type StepOptions, StepOptionsSchema } from './step-options.js';
-import { type Target, type TriggerInput, TriggerInputSchema } from './trigger-input-schema.js';
+import { type Target, type TriggerInput, TriggerInputSchema } from '../contract/trigger-input.js';
 
 // The parts of building a workflow input that read no file: shared by buildTriggerInput
 // (trigger-input.ts, which reads parameter files on Node) and the edge API (src/edge), which

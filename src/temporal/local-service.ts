@@ -18,6 +18,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { FailureError } from '../contract/failures.js';
 import { OptionsError } from '../options/errors.js';
 import { acquireLock } from './embedded-server.js';
 import { processMatches, waitGone } from './processes.js';
@@ -28,6 +29,8 @@ export { rssOf } from './processes.js';
 export const SERVICE_RECORD = 'service.json';
 export const SERVICE_PIN = 'service-config.json';
 export const SERVICE_LOG = 'service.log';
+/** The failure type of a local service that exited before it was ready (recordServiceFailure). */
+export const SERVICE_FAILURE = 'service-failure.json';
 const SERVICE_LOCK = 'service.lock';
 
 /** Minutes without an open trigger after which the service stops itself (0: never). */
@@ -179,6 +182,7 @@ export async function ensureLocalService(
 async function startService(dir: string, config: ConfigIdentity, log: (line: string) => void): Promise<ServiceRecord> {
   const token = randomUUID();
   const logFile = path.join(dir, SERVICE_LOG);
+  rmSync(path.join(dir, SERVICE_FAILURE), { force: true });
   const fd = openSync(logFile, 'w');
   const env: NodeJS.ProcessEnv = { ...process.env, REMOTE_TRIGGER_STATE_DIR: dir };
   delete env.REMOTE_TRIGGER_CONFIG; // the configuration is given explicitly
@@ -196,10 +200,31 @@ async function startService(dir: string, config: ConfigIdentity, log: (line: str
     if (rec?.token === token) return rec;
     if (exited !== null) {
       const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-12).join('\n');
-      throw new Error(`the local service exited with code ${exited} before it was ready; ${logFile}:\n${tail}`);
+      const message = `the local service exited with code ${exited} before it was ready; ${logFile}:\n${tail}`;
+      // Its failure type, when it could say (e.g. NoTemporalCli), is this command's as well.
+      const type = readServiceFailure(dir);
+      throw type ? new FailureError(message, type) : new Error(message);
     }
     if (Date.now() > deadline) throw new Error(`the local service was not ready within 120 s; see ${logFile}`);
     await delay(100);
+  }
+}
+
+/** Called by `service run` when the service fails before it is ready: the starting command reads the type. */
+export function recordServiceFailure(dir: string, type: string): void {
+  try {
+    writeFileSync(path.join(dir, SERVICE_FAILURE), JSON.stringify({ type }));
+  } catch {
+    // The starting command then reports the exit without a type.
+  }
+}
+
+function readServiceFailure(dir: string): string | null {
+  try {
+    const { type } = JSON.parse(readFileSync(path.join(dir, SERVICE_FAILURE), 'utf8')) as { type?: unknown };
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
   }
 }
 

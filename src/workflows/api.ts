@@ -13,7 +13,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureTypes } from '../activities/types.js';
+import { FailureTypes } from '../contract/failures.js';
 import { checkRemoteJobOptions, type RemoteJobRequest } from '../options/remote-job-options.js';
 import type { StepOptionsInput } from '../options/step-options.js';
 import { REMOTE_JOB_WORKFLOW_TYPE, abortSignal } from './messages.js';

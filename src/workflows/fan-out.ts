@@ -1,7 +1,7 @@
 // Fan-out from workflow code (`allRemoteJobs`, docs/design.md §3.6): many triggers as child
 // workflows, a bounded number at once, in batches for long lists. Deterministic, like api.ts.
 import { ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, startChild, workflowInfo } from '@temporalio/workflow';
-import { FailureTypes } from '../activities/types.js';
+import { FailureTypes } from '../contract/failures.js';
 import type { StepOptionsInput } from '../options/step-options.js';
 import { type RemoteJobContext, type RemoteJobOutcome, checkOptions, defaultChildId, slug, startRemoteJob } from './api.js';
 import { REMOTE_JOB_BATCH_WORKFLOW_TYPE } from './messages.js';
@@ -34,8 +34,8 @@ export async function allRemoteJobs(list: RemoteJobSpec[], opts: AllRemoteJobsOp
   const failed = outcomes.filter(failedOutcome);
   if (failed.length > 0) {
     // The cause, not the triggers a fail-fast cancelled because of it.
-    const first = failed.find((o) => o.error?.type !== 'Cancelled') ?? failed[0]!;
-    const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : 'RemoteJobsFailed';
+    const first = failed.find((o) => o.error?.type !== FailureTypes.Cancelled) ?? failed[0]!;
+    const type = opts.failFast ? (first.error?.type ?? FailureTypes.RemoteBuildFailed) : FailureTypes.RemoteJobsFailed;
     const message = `${failed.length} of ${list.length} remote jobs did not pass; first: ${first.id}: ${first.error?.message ?? `result ${first.result}`}`;
     throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [outcomes] });
   }
@@ -119,7 +119,7 @@ function failedOutcome(o: RemoteJobOutcome): boolean {
 }
 
 function cancelledOutcome(id: string, job: string): RemoteJobOutcome {
-  return { id, job, status: null, result: null, passed: null, failed: true, buildNumber: null, buildUrl: null, queueId: null, error: { type: 'Cancelled', message: 'not run: an earlier trigger failed (failFast)' } };
+  return { id, job, status: null, result: null, passed: null, failed: true, buildNumber: null, buildUrl: null, queueId: null, error: { type: FailureTypes.Cancelled, message: 'not run: an earlier trigger failed (failFast)' } };
 }
 
 function specOf(s: RemoteJobSpec): { options: StepOptionsInput } & RemoteJobContext {

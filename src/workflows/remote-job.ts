@@ -8,10 +8,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { RemoteTriggerActivities } from '../activities/types.js';
-import { FailureTypes } from '../activities/types.js';
+import { FailureTypes } from '../contract/failures.js';
+import { DEFAULT_PASSING_RESULTS } from '../contract/results.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
 import { checkRemoteJobOptions, type RemoteJobRequest } from '../options/remote-job-options.js';
-import type { TriggerInput } from '../options/trigger-input-schema.js';
+import type { TriggerInput } from '../contract/trigger-input.js';
 import { abortSignal, abortUpdate, stateQuery } from './messages.js';
 import { runTrigger } from './remote-trigger.js';
 import { type TriggerState, notTriggeredState } from './state.js';
@@ -87,6 +88,6 @@ function initialState(triggerId: string, options: unknown): TriggerState {
     root: '',
     blockBuildUntilComplete: o.blockBuildUntilComplete !== false,
     shouldNotFailBuild: o.shouldNotFailBuild === true,
-    passingResults: Array.isArray(o.passingResults) && o.passingResults.length > 0 ? (o.passingResults as TriggerState['passingResults']) : ['SUCCESS', 'UNSTABLE'],
+    passingResults: Array.isArray(o.passingResults) && o.passingResults.length > 0 ? (o.passingResults as TriggerState['passingResults']) : [...DEFAULT_PASSING_RESULTS],
   });
 }

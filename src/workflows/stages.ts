@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, CancelledFailure, condition, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import { FailureTypes } from '../activities/types.js';
+import { FailureTypes } from '../contract/failures.js';
+import { MESSAGE_NAMES } from '../contract/names.js';
 import { type StageValues, type StagesFile, StagesError, checkStagesFile, evaluateCondition, parseCondition, triggerOptions } from '../options/stages.js';
 import { type RemoteJob, type RemoteJobOutcome, startRemoteJob } from './api.js';
 import { abortSignal, abortUpdate } from './messages.js';
@@ -23,7 +24,7 @@ export interface StagesState {
 }
 
 /** The state of a stage run (`remote-trigger status|wait` read it). */
-export const stagesQuery = defineQuery<StagesState>('stages');
+export const stagesQuery = defineQuery<StagesState>(MESSAGE_NAMES.stages);
 
 /**
  * A stage file run (`remote-trigger run`, docs/design.md §3.7): stages in order, each stage's
@@ -102,7 +103,7 @@ export async function remoteStages(spec: StagesFile): Promise<StagesState> {
             outcome = await job.settle();
           } catch (e) {
             if (e && typeof e === 'object' && 'failed' in e) outcome = e as RemoteJobOutcome;
-            else if (isCancellation(e)) outcome = { ...emptyOutcome(), id: ts.workflowId, job: t.job, failed: true, error: { type: 'Cancelled', message: `cancelled: another trigger of stage '${stage.name}' failed (failFast)` } };
+            else if (isCancellation(e)) outcome = { ...emptyOutcome(), id: ts.workflowId, job: t.job, failed: true, error: { type: FailureTypes.Cancelled, message: `cancelled: another trigger of stage '${stage.name}' failed (failFast)` } };
             else throw e;
           } finally {
             running.delete(ts.workflowId);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator, demoScenario } from '../../src/emulator/index.js';
-import { CLI_BIN, isolatedEnv, killEmbeddedServer, runCli } from '../helpers/cli.js';
+import { CLI_BIN, isolatedEnv, killEmbeddedServer, runCli } from '../support/cli.js';
 import { eventually } from '../helpers/harness.js';
 import { requireTemporalCli } from '../helpers/temporal.js';
 import { isListening } from '../../src/temporal/embedded-server.js';

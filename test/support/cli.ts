@@ -95,12 +95,12 @@ export function killEmbeddedServer(stateDir: string): boolean {
 }
 
 /**
- * The bin runs dist/ when it exists. Returns a source file newer than dist/cli-main.js (so the
+ * The bin runs dist/ when it exists. Returns a source file newer than dist/cli/main.js (so the
  * CLI under test is stale: run `npm run build`), or null when dist is current or absent.
  */
 export function staleDistSource(): string | null {
   const root = path.resolve(path.dirname(CLI_BIN), '..');
-  const compiled = path.join(root, 'dist', 'cli-main.js');
+  const compiled = path.join(root, 'dist', 'cli', 'main.js');
   if (!existsSync(compiled)) return null;
   const builtAt = statSync(compiled).mtimeMs;
   const walk = (dir: string): string | null => {

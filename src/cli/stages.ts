@@ -1,73 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { startOrAttachWorkflow } from './client.js';
+import { startOrAttachWorkflow } from '../client.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseYaml } from 'yaml';
-import { EXIT } from './cli.js';
-import { FailureTypes } from './activities/types.js';
-import { RemoteTriggerError } from './handle.js';
-import { type Config, loadConfig } from './options/config.js';
-import { OptionsError } from './options/errors.js';
-import { resolveTarget } from './options/resolve.js';
-import { StagesError, type StagesFile, checkStagesFile, placeholderValues, triggerOptions } from './options/stages.js';
-import { parseStepOptions } from './options/trigger-input.js';
-import { TriggerRuntime } from './runtime.js';
-import { temporalMode } from './temporal/connect.js';
-import { abortUpdate, STAGES_WORKFLOW_TYPE } from './workflows/messages.js';
-import { type StagesState, stagesQuery } from './workflows/stages.js';
+import { exitCodeOfFailure, FailureTypes } from '../contract/failures.js';
+import { RemoteJobHandle, RemoteTriggerError } from '../handle.js';
+import type { Config } from '../options/config.js';
+import { OptionsError } from '../options/errors.js';
+import { resolveTarget } from '../options/resolve.js';
+import { StagesError, type StagesFile, checkStagesFile, placeholderValues, triggerOptions } from '../options/stages.js';
+import { parseStepOptions } from '../options/trigger-input.js';
+import { temporalMode } from '../temporal/connect.js';
+import { abortUpdate, STAGES_WORKFLOW_TYPE } from '../workflows/messages.js';
+import { type StagesState, stagesQuery } from '../workflows/stages.js';
+import type { TriggerRuntime } from '../runtime.js';
+import { withRuntime } from './command.js';
+import { requireId } from './flags.js';
+import { EXIT, logPlain as log } from './output.js';
 
 /**
- * `remote-trigger run stages.yaml` (README "Orchestrating builds", docs/design.md §3.7): one
- * durable `remoteStages` workflow per run. The whole file is checked before anything starts
- * (exit 2 naming the field); exit codes and `--json` follow `trigger`. `status`, `wait` and
- * `abort` of a run id come here too (stagesCommand).
+ * Stage runs (README "Orchestrating builds", docs/design.md §3.7): one durable `remoteStages`
+ * workflow per run, started by `run` (commands/run.ts). `status`, `wait` and `abort` of a run
+ * id come here too (stagesCommand). Exit codes and `--json` follow `trigger`.
  */
-const log = (line: string) => process.stderr.write(`${line}\n`);
 const QUERY_DEADLINE_MS = 10_000;
 
-export async function runCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        id: { type: 'string' },
-        json: { type: 'boolean' },
-        config: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        verbose: { type: 'boolean', short: 'v' },
-        'no-wait': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new OptionsError((e as Error).message, 'argv');
-  }
-  const { values, positionals } = parsed;
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new OptionsError('usage: remote-trigger run STAGES.yaml [--id ID] [--json] [--no-wait]', 'file');
-  if (values.id !== undefined && values.id.trim() === '') throw new OptionsError('--id must not be empty', 'id');
-  const loaded = await loadConfig(values.config);
-  const spec = await readStagesFile(file, loaded.config);
-  if (values['dry-run']) {
-    process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
-    return EXIT.ok;
-  }
-  const id = values.id ?? `stages-${path.basename(file).replace(/\.(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-')}-${randomUUID().slice(0, 8)}`;
-  const runtime = await TriggerRuntime.open({ config: loaded.config, configPath: loaded.path, startsTriggers: true, log: values.quiet ? () => {} : log });
-  try {
-    const how = await startOrAttachStages(runtime.client, runtime.taskQueue, id, spec, file);
-    if (!values.quiet) log(how === 'started' ? `Stage run ${id} started (${spec.stages.length} stages)` : `Attached to existing stage run ${id}`);
-    const state = await followStages(runtime.client, id, { quiet: values.quiet, block: !values['no-wait'] });
-    return output(state, values.json, !values['no-wait']);
-  } finally {
-    await runtime.close();
-  }
+/**
+ * `status`, `wait` or `abort` of the id in `positionals`: a stage run's is answered here
+ * (stagesCommand), a trigger's by `body`, with its handle and the runtime.
+ */
+export function forTriggerOrRun(
+  command: 'status' | 'wait' | 'abort',
+  parsed: { values: { config?: string; json?: boolean; quiet?: boolean; reason?: string }; positionals: string[] },
+  quiet: boolean | undefined,
+  body: (handle: RemoteJobHandle, runtime: TriggerRuntime) => Promise<number>,
+): Promise<number> {
+  const id = requireId(parsed.positionals);
+  return withRuntime({ config: parsed.values.config, quiet }, async (runtime) => {
+    const run = await stagesCommand(command, runtime.client, id, parsed.values);
+    return run ?? (await body(new RemoteJobHandle(runtime.client, id), runtime));
+  });
 }
 
 /** status|wait|abort of a stage run; null when `id` is not one (the trigger commands go on). */
@@ -94,7 +68,7 @@ export async function stagesCommand(
       return EXIT.ok;
     }
     case 'wait':
-      return output(await followStages(client, id, { quiet: values.quiet, block: true }), values.json, true);
+      return stagesOutput(await followStages(client, id, { quiet: values.quiet, block: true }), values.json, true);
     case 'abort': {
       let s: StagesState;
       if (closed) s = await stagesState(client, id);
@@ -154,7 +128,7 @@ export async function readStagesFile(file: string, config: Config): Promise<Stag
   }
 }
 
-function startOrAttachStages(client: Client, taskQueue: string, id: string, spec: StagesFile, file: string): Promise<'started' | 'attached'> {
+export function startOrAttachStages(client: Client, taskQueue: string, id: string, spec: StagesFile, file: string): Promise<'started' | 'attached'> {
   return startOrAttachWorkflow(client, { type: STAGES_WORKFLOW_TYPE, taskQueue, id, args: [spec], memo: { stagesFile: path.basename(file) } });
 }
 
@@ -166,7 +140,7 @@ async function stagesState(client: Client, id: string): Promise<StagesState> {
     try {
       return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(stagesQuery));
     } catch (e) {
-      throw new RemoteTriggerError(`stage run ${id} is running, but no worker answered on task queue '${desc.taskQueue}': ${(e as Error).message}`, 'NoWorker', null);
+      throw new RemoteTriggerError(`stage run ${id} is running, but no worker answered on task queue '${desc.taskQueue}': ${(e as Error).message}`, FailureTypes.NoWorker, null);
     }
   }
   try {
@@ -182,7 +156,7 @@ async function stagesState(client: Client, id: string): Promise<StagesState> {
   }
 }
 
-async function followStages(client: Client, id: string, opts: { quiet?: boolean; block: boolean }): Promise<StagesState> {
+export async function followStages(client: Client, id: string, opts: { quiet?: boolean; block: boolean }): Promise<StagesState> {
   const say = opts.quiet ? () => {} : log;
   const shown = new Map<string, string>();
   let waiting = false;
@@ -191,7 +165,7 @@ async function followStages(client: Client, id: string, opts: { quiet?: boolean;
     try {
       s = await stagesState(client, id);
     } catch (e) {
-      if (!(e instanceof RemoteTriggerError && e.type === 'NoWorker')) throw e;
+      if (!(e instanceof RemoteTriggerError && e.type === FailureTypes.NoWorker)) throw e;
       // A worker died: the run waits for the next one, and so do we.
       if (!waiting) say(`Waiting for a worker: ${e.message.split(':')[0]}`);
       waiting = true;
@@ -218,7 +192,7 @@ async function followStages(client: Client, id: string, opts: { quiet?: boolean;
   }
 }
 
-function output(s: StagesState, json: boolean | undefined, blocking: boolean): number {
+export function stagesOutput(s: StagesState, json: boolean | undefined, blocking: boolean): number {
   const code = blocking ? exitCodeOfStages(s) : EXIT.ok;
   if (json) process.stdout.write(`${JSON.stringify(jsonOfStages(s, code))}\n`);
   if (blocking) log(`Stage run ${s.runId} finished: ${s.result}${s.error ? ` (${s.error.type} in ${s.error.stage}.${s.error.trigger})` : ''}`);
@@ -229,18 +203,7 @@ function output(s: StagesState, json: boolean | undefined, blocking: boolean): n
 export function exitCodeOfStages(s: StagesState): number {
   if (s.status !== 'FINISHED' || s.result === 'SUCCESS') return EXIT.ok;
   if (s.abort) return EXIT.remoteFailed;
-  switch (s.error?.type) {
-    case FailureTypes.RemoteBuildFailed:
-    case FailureTypes.QueueItemCancelled:
-    case FailureTypes.Timeout:
-      return EXIT.remoteFailed;
-    case FailureTypes.JenkinsRejected:
-      return EXIT.rejected;
-    case FailureTypes.InvalidOptions:
-      return EXIT.invalid;
-    default:
-      return EXIT.unreachable;
-  }
+  return exitCodeOfFailure(s.error?.type);
 }
 
 /** `--json`: the trigger's object (build fields null: a run has many builds) plus `stages`. */
@@ -254,7 +217,7 @@ export function jsonOfStages(s: StagesState, exitCode?: number) {
     buildUrl: null,
     queueId: null,
     jobUrl: null,
-    error: s.error ? { ...s.error, result: failing?.result ?? null } : exitCode === EXIT.remoteFailed ? { type: 'RemoteBuildFailed', message: 'the stage run was aborted', result: s.result } : null,
+    error: s.error ? { ...s.error, result: failing?.result ?? null } : exitCode === EXIT.remoteFailed ? { type: FailureTypes.RemoteBuildFailed, message: 'the stage run was aborted', result: s.result } : null,
     stages: s.stages.map((stage) => ({
       name: stage.name,
       state: stage.state,
