@@ -199,6 +199,32 @@ export const GOLDEN_PATHS: GoldenPath[] = [
       }
     },
   },
+  // Recorded with the wait hub (docs/design.md §16): the worker reports its heartbeat timeout in
+  // the job facts, so the waits are scheduled with it and TRY_CANCEL.
+  { name: 'hub-success-console', options: { job: 'ok', parameters: { P: 'hub' }, enhancedLogging: true } },
+  {
+    name: 'hub-abort-running-signal',
+    options: { job: 'long', parameters: { P: 'hub-signal' } },
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await handle.requestAbort('golden: signal');
+    },
+  },
+  {
+    name: 'hub-cancel-abort-triggered-job',
+    options: { job: 'long', parameters: { P: 'hub-cancel' }, abortTriggeredJob: true },
+    drive: async (handle, h, eventually) => {
+      await whenRunning(handle, h, eventually);
+      await h.client.workflow.getHandle(handle.workflowId).cancel();
+    },
+  },
+  {
+    name: 'hub-prevent-queue-waits',
+    options: { job: 'idle-wait', parameters: { P: 'hub-after' }, preventRemoteBuildQueue: true },
+    prepare: async (h) => {
+      await h.emulatorPost('/job/idle-wait/buildWithParameters?delay=0', 'P=hub-holder&EMULATOR_SCRIPT=hold3');
+    },
+  },
   // The patched path: upserts of the search attributes as the state changes.
   { name: 'search-attributes', options: { job: 'ok', parameters: { P: 'sa' }, enhancedLogging: true }, searchAttributes: true },
 ];
