@@ -19,6 +19,7 @@ const worker = await createTriggerWorker({
   consoleDir: spec.consoleDir,
   searchAttributes: [],
   workflowBundle: { codePath: path.join(spec.root, 'dist', 'workflow-bundle.js') },
+  ...(spec.workerOptions ? { workerOptions: spec.workerOptions } : {}),
 });
 const running = worker.run();
 process.stdout.write('READY\n');

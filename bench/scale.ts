@@ -40,6 +40,8 @@ const baseline = arg('baseline', '6088195');
 const maxMinutes = Number(arg('max-minutes', '30'));
 /** The worker's V8 old-space limit in MiB (`--max-old-space-size`); default: Node's own. */
 const workerHeap = arg('worker-heap', '');
+/** The worker's sticky workflow cache size (maxCachedWorkflows); default: the worker's own. */
+const workflowCache = arg('workflow-cache', '');
 /** The dev server's `--sqlite-pragma` values: the embedded service's by default, `none` for SQLite's own. */
 const pragmaArg = arg('sqlite-pragma', DEV_SERVER_SQLITE_PRAGMAS.join(','));
 const pragmas = pragmaArg === 'none' ? [] : pragmaArg.split(',').filter(Boolean);
@@ -193,7 +195,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
   const taskQueue = `scale-${design}`;
   const configInput = { remoteHosts: [{ name: 'emu', url: emulator.url, maxConn: 5 }], allowOrigins: [emulator.url] };
   const root = design === 'old' ? baselineRoot() : repo;
-  const worker = await startWorker(root, { address: server.address, taskQueue, consoleDir: path.join(tmp, 'console'), config: configInput });
+  const worker = await startWorker(root, { address: server.address, taskQueue, consoleDir: path.join(tmp, 'console'), config: configInput, ...(workflowCache ? { workerOptions: { maxCachedWorkflows: Number(workflowCache) } } : {}) });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const config = parseConfig(configInput);
