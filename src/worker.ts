@@ -59,11 +59,12 @@ export const TRIGGER_WORKER_OPTIONS = {
   // Cancellation reaches a running activity (an abort's own wait for the stopped build) only with
   // a heartbeat reply: bound that delay to ~2 s.
   maxHeartbeatThrottleInterval: '2s',
-  // A waiting trigger has no workflow task for as long as it waits; keeping thousands of them in
-  // the sticky cache (the SDK's default scales with the heap: ~2,300 here, ~1.7 MiB each) is what
-  // made a worker's memory grow with waiting triggers. An evicted trigger replays its short
+  // A waiting trigger has no workflow task for as long as it waits, so keeping it in the sticky
+  // cache buys nothing, and each cached workflow costs ~3 MiB of the workflow thread's memory
+  // (bench/scale.ts: 600 waiting triggers, peak RSS 1,123 MiB with 250 cached, 724 MiB with 20).
+  // The SDK's default scales with the heap (~2,300 here). An evicted trigger replays its short
   // history at its next task (docs/design.md §16).
-  maxCachedWorkflows: 250,
+  maxCachedWorkflows: 100,
 } as const satisfies Partial<WorkerOptions>;
 
 export interface TriggerWorkerOptions {
