@@ -4,6 +4,7 @@ import { abortRemote } from './abort.js';
 import { readArtifact } from './artifact.js';
 import { resolveTriggerOptions } from './resolve-options.js';
 import { readConsole } from './console-read.js';
+import { Context } from '@temporalio/activity';
 import { type ActivityDeps, createSharedState } from './context.js';
 import { inspectJob, triggerBuild } from './trigger.js';
 import type { ArtifactRequest, BuildRef, ConsoleRequest, JobFacts, WebhookDelivery } from './types.js';
@@ -32,7 +33,12 @@ export function createActivities(given: ActivityDeps, hub?: WaitHub) {
     triggerBuild: (input: TriggerInput, job: JobFacts) => triggerBuild(deps, shared, input, job),
     awaitBuildStart: (input: TriggerInput, queueId: number) => awaitBuildStart(deps, shared, waits, input, queueId),
     watchBuild: (input: TriggerInput, build: BuildRef) => watchBuild(deps, shared, waits, input, build),
-    abortRemote: (input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }) => abortRemote(deps, shared, input, at),
+    abortRemote: (input: TriggerInput, at: { queueId: number | null; build: BuildRef | null }) => {
+      // The trigger's waits were cancelled: stop polling for them now, not at their next heartbeat.
+      const run = Context.current().info.workflowExecution;
+      if (run) waits.forget(run.workflowId, run.runId);
+      return abortRemote(deps, shared, input, at);
+    },
     readArtifact: (req: ArtifactRequest) => readArtifact(deps, shared, req),
     deliverWebhook: (req: WebhookDelivery) => deliverWebhook(deps, req),
     /** The TriggerInput of a `remoteJob` child, resolved from this worker's configuration. */

@@ -10,6 +10,7 @@
  *   waits move to another worker, and how a cancellation reaches a wait;
  * - completes or fails the activity through the worker's client when the wait is over.
  */
+import { context as traceContext, type Context as TraceContext } from '@opentelemetry/api';
 import { Context, CompleteAsyncError } from '@temporalio/activity';
 import { ActivityCancelledError, ActivityNotFoundError, ActivityPausedError, ActivityResetError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -52,6 +53,8 @@ export function heartbeatEvery(heartbeatTimeoutMs: number | undefined): number {
 interface Entry {
   wait: Wait;
   key: string;
+  /** The activity's trace context: the wait's requests join the trigger's trace. */
+  trace: TraceContext;
   token: Uint8Array;
   group: Group;
   dueAt: number;
@@ -110,12 +113,21 @@ export class WaitHub {
     if (earlier) this.drop(earlier);
     const now = Date.now();
     const every = heartbeatEvery(info.heartbeatTimeoutMs);
-    const entry: Entry = { wait, key, token: info.taskToken, group, dueAt: now, heartbeatEveryMs: every, nextHeartbeatAt: now + every, heartbeating: false, ended: false };
+    const entry: Entry = { wait, key, trace: traceContext.active(), token: info.taskToken, group, dueAt: now, heartbeatEveryMs: every, nextHeartbeatAt: now + every, heartbeating: false, ended: false };
     this.entries.set(key, entry);
     group.entries.add(entry);
     this.deps.metrics?.waitingChanged(wait.phase, 1);
     this.start();
     throw new CompleteAsyncError();
+  }
+
+  /**
+   * Drops the waits of a workflow run that is cleaning up after an abort or a cancellation (its
+   * abortRemote runs on this worker): they were cancelled, and the hub would otherwise poll them
+   * until its next heartbeat brought the cancellation.
+   */
+  forget(workflowId: string, runId: string): void {
+    for (const e of [...this.entries.values()]) if (e.key.startsWith(`${workflowId}/${runId}/`)) this.drop(e);
   }
 
   /**
@@ -180,7 +192,9 @@ export class WaitHub {
     const all = [...g.entries];
     const reads: Reads = { client: g.client, pages: new BuildPages(g.client, g.jobUrl), queue, coalesced: all.length > 1 };
     try {
-      await Promise.all(all.filter((e) => e.dueAt <= now).map((e) => this.step(e, () => e.wait.poll(reads))));
+      // Each wait polls in its trigger's trace; a read it shares with others is traced as the first
+      // wait's that asked for it.
+      await Promise.all(all.filter((e) => e.dueAt <= now).map((e) => this.step(e, () => traceContext.with(e.trace, () => e.wait.poll(reads)))));
       // The others take what this poll read for free, which also brings them onto one schedule.
       if (reads.coalesced) for (const e of all) if (!e.ended && e.dueAt > now) this.apply(e, () => e.wait.peek(reads));
     } finally {
