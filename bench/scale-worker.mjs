@@ -2,11 +2,14 @@
 // given as SCALE_WORKER.root: this tree or a baseline commit's worktree, so that the old and the
 // new design run side by side in one benchmark, each as users run it (plain node, the pre-built
 // workflow bundle). Prints READY once it polls.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 
 const spec = JSON.parse(process.env.SCALE_WORKER ?? '{}');
+// The SDK as the checkout resolves it: one copy of its native runtime in the process.
+const sdk = createRequire(path.join(spec.root, 'package.json')).resolve('@temporalio/worker');
+const { NativeConnection, Runtime, DefaultLogger } = await import(pathToFileURL(sdk).href);
 const load = (rel) => import(pathToFileURL(path.join(spec.root, 'dist', rel)).href);
 const { createTriggerWorker } = await load('worker.js');
 const { parseConfig } = await load('options/config.js');
