@@ -44,6 +44,16 @@ export interface GoldenPath {
   searchAttributes?: boolean;
 }
 
+/** Drives: once the build runs, abort by signal, or cancel the workflow. */
+const signalWhenRunning: Drive = async (handle, h, eventually) => {
+  await whenRunning(handle, h, eventually);
+  await handle.requestAbort('golden: signal');
+};
+const cancelWhenRunning: Drive = async (handle, h, eventually) => {
+  await whenRunning(handle, h, eventually);
+  await h.client.workflow.getHandle(handle.workflowId).cancel();
+};
+
 /** Starts a `remoteJob` (a trigger from step options, resolved by the worker). */
 const remoteJob = (options: StepOptionsInput) => async (h: Harness, workflowId: string) => {
   await h.client.workflow.start('remoteJob', {
@@ -77,10 +87,7 @@ export const GOLDEN_PATHS: GoldenPath[] = [
   {
     name: 'abort-running-signal',
     options: { job: 'long', parameters: { P: 'signal' } },
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await handle.requestAbort('golden: signal');
-    },
+    drive: signalWhenRunning,
   },
   {
     name: 'abort-queued',
@@ -97,10 +104,7 @@ export const GOLDEN_PATHS: GoldenPath[] = [
   {
     name: 'cancel-abort-triggered-job',
     options: { job: 'long', parameters: { P: 'cancel' }, abortTriggeredJob: true },
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await h.client.workflow.getHandle(handle.workflowId).cancel();
-    },
+    drive: cancelWhenRunning,
   },
   { name: 'timeout', options: { job: 'long', parameters: { P: 'timeout' }, timeout: 3, abortTriggeredJob: true } },
   // patched('completion-webhook'): after a remote failure, the trigger starts the delivery
@@ -114,18 +118,12 @@ export const GOLDEN_PATHS: GoldenPath[] = [
   {
     name: 'remote-job-abort-running-signal',
     start: remoteJob({ job: 'long', parameters: { P: 'job-signal' } }),
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await handle.requestAbort('golden: signal');
-    },
+    drive: signalWhenRunning,
   },
   {
     name: 'remote-job-cancel-abort-triggered-job',
     start: remoteJob({ job: 'long', parameters: { P: 'job-cancel' }, abortTriggeredJob: true }),
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await h.client.workflow.getHandle(handle.workflowId).cancel();
-    },
+    drive: cancelWhenRunning,
   },
   // remoteStages: stage files (`remote-trigger run`).
   {
@@ -205,18 +203,12 @@ export const GOLDEN_PATHS: GoldenPath[] = [
   {
     name: 'hub-abort-running-signal',
     options: { job: 'long', parameters: { P: 'hub-signal' } },
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await handle.requestAbort('golden: signal');
-    },
+    drive: signalWhenRunning,
   },
   {
     name: 'hub-cancel-abort-triggered-job',
     options: { job: 'long', parameters: { P: 'hub-cancel' }, abortTriggeredJob: true },
-    drive: async (handle, h, eventually) => {
-      await whenRunning(handle, h, eventually);
-      await h.client.workflow.getHandle(handle.workflowId).cancel();
-    },
+    drive: cancelWhenRunning,
   },
   {
     name: 'hub-prevent-queue-waits',
