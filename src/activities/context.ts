@@ -10,6 +10,7 @@ import { resolveAuth } from './secrets.js';
 import { DEFAULT_TRUST_POLICY, type TrustPolicy, authorizeTarget } from './trust.js';
 import type { SecretRef } from '../options/auth.js';
 import { FailureTypes } from './types.js';
+import { JENKINS_RETRY_FAILURES } from '../contract/failures.js';
 import type { RequestObserver } from '../jenkins/http.js';
 import { tracingObserver } from '../telemetry/tracing.js';
 
@@ -123,17 +124,13 @@ export function toFailure(e: unknown, opts: { retryable?: boolean; type?: string
   if (e instanceof JenkinsError) {
     const retryable = opts.retryable ?? e.retryable;
     return ApplicationFailure.create({
-      type: opts.type ?? (retryable ? `Jenkins${capitalise(e.kind)}Error` : FailureTypes.JenkinsRejected),
+      type: opts.type ?? (retryable ? JENKINS_RETRY_FAILURES[e.kind] : FailureTypes.JenkinsRejected),
       message: e.message,
       nonRetryable: !retryable,
       details: [e.toJSON()],
     });
   }
   return e instanceof Error ? e : new Error(String(e));
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /**

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { JenkinsEmulator, demoScenario } from '../../src/emulator/index.js';
 import { CLI_BIN, isolatedEnv, killEmbeddedServer, runCli } from '../support/cli.js';
-import { eventually } from '../helpers/harness.js';
-import { requireTemporalCli } from '../helpers/temporal.js';
+import { eventually } from '../support/wait.js';
+import { requireTemporalCli } from '../support/temporal.js';
 import { isListening } from '../../src/temporal/embedded-server.js';
 
 /**
