@@ -91,13 +91,6 @@ export class WaitHub {
     this.shared = shared;
   }
 
-  /** Waits registered now, by phase (the worker's `remote_trigger_triggers_waiting`). */
-  count(phase?: string): number {
-    let n = 0;
-    for (const e of this.entries.values()) if (!phase || e.wait.phase === phase) n++;
-    return n;
-  }
-
   /**
    * Called inside the activity: hands the wait to the hub and ends the activity function
    * without completing the activity (Temporal's asynchronous completion).
