@@ -24,7 +24,7 @@ import type { Reads, Step, Wait } from './waits.js';
 const PASS_MS = 250;
 /** A group is not polled more often than this, however many of its waits are due. */
 const MIN_GAP_MS = 500;
-/** Heartbeats (and completions) in flight at once: bounds the hub's load on the Temporal server. */
+/** Heartbeats in flight at once: bounds the hub's load on the Temporal server. */
 const MAX_IN_FLIGHT = 16;
 /** Waits scheduled with a heartbeat timeout up to this are heartbeated every 2 s (see heartbeatEvery). */
 const LEGACY_TIMEOUT_MS = 60_000;
@@ -61,6 +61,8 @@ interface Entry {
   heartbeatEveryMs: number;
   nextHeartbeatAt: number;
   heartbeating: boolean;
+  /** In dueHeartbeats, waiting for a free place among the heartbeats in flight. */
+  heartbeatQueued: boolean;
   ended: boolean;
 }
 
@@ -80,6 +82,7 @@ export class WaitHub {
   private client: Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
+  private readonly dueHeartbeats: Entry[] = [];
   private readonly stopping = new AbortController();
 
   private shared: SharedState | null = null;
@@ -106,7 +109,7 @@ export class WaitHub {
     if (earlier) this.drop(earlier);
     const now = Date.now();
     const every = heartbeatEvery(info.heartbeatTimeoutMs);
-    const entry: Entry = { wait, key, trace: traceContext.active(), token: info.taskToken, group, dueAt: now, heartbeatEveryMs: every, nextHeartbeatAt: now + every, heartbeating: false, ended: false };
+    const entry: Entry = { wait, key, trace: traceContext.active(), token: info.taskToken, group, dueAt: now, heartbeatEveryMs: every, nextHeartbeatAt: now + every, heartbeating: false, heartbeatQueued: false, ended: false };
     this.entries.set(key, entry);
     group.entries.add(entry);
     this.deps.metrics?.waitingChanged(wait.phase, 1);
@@ -246,30 +249,49 @@ export class WaitHub {
     this.deps.metrics?.waitingChanged(e.wait.phase, -1);
   }
 
+  /**
+   * Queues the waits whose heartbeat is due and starts as many as MAX_IN_FLIGHT allows. Each reply
+   * starts the next one (pumpHeartbeats), so the rate follows the server's latency, not the pass:
+   * 10,000 waits with a 240 s timeout need ~100 heartbeats a second.
+   */
   private heartbeat(now: number): void {
     for (const e of this.entries.values()) {
-      if (this.inFlight >= MAX_IN_FLIGHT) return;
-      if (e.heartbeating || e.nextHeartbeatAt > now) continue;
-      e.heartbeating = true;
-      this.inFlight++;
-      this.client!.activity.heartbeat(e.token, e.wait.details()).then(
-        () => {
-          e.nextHeartbeatAt = Date.now() + e.heartbeatEveryMs;
-        },
-        (err) => {
-          if (err instanceof ActivityCancelledError) {
-            // Workflow code that waits for the cancellation proceeds once it is reported.
-            void this.end(e, () => this.client!.activity.reportCancellation(e.token));
-          } else if (err instanceof ActivityNotFoundError || err instanceof ActivityPausedError || err instanceof ActivityResetError) {
-            this.drop(e);
-          } else {
-            e.nextHeartbeatAt = Date.now() + 1000;
-          }
-        },
-      ).finally(() => {
-        e.heartbeating = false;
-        this.inFlight--;
-      });
+      if (e.heartbeatQueued || e.heartbeating || e.nextHeartbeatAt > now) continue;
+      e.heartbeatQueued = true;
+      this.dueHeartbeats.push(e);
     }
+    this.pumpHeartbeats();
+  }
+
+  private pumpHeartbeats(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.dueHeartbeats.length > 0) {
+      const e = this.dueHeartbeats.shift()!;
+      e.heartbeatQueued = false;
+      if (!e.ended) this.sendHeartbeat(e);
+    }
+  }
+
+  private sendHeartbeat(e: Entry): void {
+    e.heartbeating = true;
+    this.inFlight++;
+    this.client!.activity.heartbeat(e.token, e.wait.details()).then(
+      () => {
+        e.nextHeartbeatAt = Date.now() + e.heartbeatEveryMs;
+      },
+      (err) => {
+        if (err instanceof ActivityCancelledError) {
+          // Workflow code that waits for the cancellation proceeds once it is reported.
+          void this.end(e, () => this.client!.activity.reportCancellation(e.token));
+        } else if (err instanceof ActivityNotFoundError || err instanceof ActivityPausedError || err instanceof ActivityResetError) {
+          this.drop(e);
+        } else {
+          e.nextHeartbeatAt = Date.now() + 1000;
+        }
+      },
+    ).finally(() => {
+      e.heartbeating = false;
+      this.inFlight--;
+      this.pumpHeartbeats();
+    });
   }
 }
