@@ -18,7 +18,7 @@ import type { RemoteTriggerActivities } from './activities/types.js';
 import { DEFAULT_TRUST_POLICY } from './activities/trust.js';
 import type { Config } from './options/config.js';
 
-export { createTriggerWorker, workflowSource, bundleWorkflows, runWorkerMain, TRIGGER_WORKER_OPTIONS, type TriggerWorkerOptions } from './worker.js';
+export { createTriggerWorker, workflowSource, bundleWorkflows, workflowPreloadModules, runWorkerMain, TRIGGER_WORKER_OPTIONS, type TriggerWorkerOptions } from './worker.js';
 export { loadConfig, parseConfig, emptyConfig, type Config, type ConfigInput } from './options/config.js';
 export { createActivities, ConsoleStore, type RemoteTriggerActivities } from './activities/index.js';
 

@@ -30,10 +30,20 @@ export function workflowInterceptorModules(): string[] {
   return [existsSync(js) ? js : path.join(here, 'workflows', 'interceptors.ts')];
 }
 
+/**
+ * The modules that all workflow instances share instead of evaluating each (the input schemas,
+ * docs/design.md §16.5). Pass them as `preloadModules` to Temporal's bundler, or in
+ * `bundlerOptions` of a worker given `workflowsPath`, when you bundle our workflows yourself.
+ */
+export function workflowPreloadModules(): string[] {
+  const js = path.join(here, 'workflows', 'shared-modules.js');
+  return [existsSync(js) ? js : path.join(here, 'workflows', 'shared-modules.ts')];
+}
+
 /** Bundles the workflow code once (tests and benchmarks share one bundle across workers). */
 export async function bundleWorkflows(): Promise<{ code: string }> {
   const src = workflowSource();
-  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
+  if (src.workflowsPath) return bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), preloadModules: workflowPreloadModules(), logger: quietBundlerLogger });
   const { readFile } = await import('node:fs/promises');
   return { code: await readFile((src.workflowBundle as { codePath: string }).codePath, 'utf8') };
 }
@@ -60,10 +70,11 @@ export const TRIGGER_WORKER_OPTIONS = {
   // a heartbeat reply: bound that delay to ~2 s.
   maxHeartbeatThrottleInterval: '2s',
   // A waiting trigger has no workflow task for as long as it waits, so keeping it in the sticky
-  // cache buys nothing, and each cached workflow costs ~3 MiB of the workflow thread's memory
-  // (bench/scale.ts: 600 waiting triggers, peak RSS 1,123 MiB with 250 cached, 724 MiB with 20).
-  // The SDK's default scales with the heap (~2,300 here). An evicted trigger replays its short
-  // history at its next task (docs/design.md §16).
+  // cache buys little. The SDK's default scales with the heap (~2,300 here), which once cost
+  // ~3 MiB per cached workflow (bench/scale.ts, 600 waiting: peak RSS 1,123 MiB with 250 cached,
+  // 724 MiB with 20); now that the schemas are shared an instance keeps ~200 KiB and costs ~3 ms
+  // to create (bench/workflow-create.ts). An evicted trigger replays its short history at its
+  // next task (docs/design.md §16.5).
   maxCachedWorkflows: 100,
 } as const satisfies Partial<WorkerOptions>;
 
@@ -128,7 +139,7 @@ export async function createTriggerWorker(o: TriggerWorkerOptions): Promise<Work
     namespace,
     taskQueue: o.taskQueue,
     activities,
-    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : workflowSource()),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { ...workflowSource(), bundlerOptions: { preloadModules: workflowPreloadModules() } }),
     ...TRIGGER_WORKER_OPTIONS,
     // One trace from the caller through the workflow and its activities to each Jenkins request.
     interceptors: {
