@@ -60,7 +60,7 @@ export async function measureInstances(code: string, count: number, opts: { modu
     code = code.replace(LOADER, `__instancesEnter(); ${LOADER} __instancesLeave(moduleId, !!globalThis.__TEMPORAL_ACTIVATOR__);`);
     // The SDK lets tests add globals to the context (injectGlobals): the hooks time outside it.
     Creator = class extends (ReusableVMWorkflowCreator as unknown as new (...args: never[]) => { injectGlobals(ctx: Record<string, unknown>): void }) {
-      injectGlobals(ctx: Record<string, unknown>): void {
+      override injectGlobals(ctx: Record<string, unknown>): void {
         super.injectGlobals(ctx);
         ctx.__instancesEnter = () => stack.push([performance.now(), 0]);
         ctx.__instancesLeave = (id: string, perInstance: boolean) => {
