@@ -142,8 +142,12 @@ function cpuSeconds(pid: number): number {
 }
 
 function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN; // the process is gone
+  }
 }
 
 const pct = (xs: number[], p: number) => {
@@ -200,7 +204,12 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
   const client = new Client({ connection });
   const config = parseConfig(configInput);
   const startedAt = new Map<string, number>();
+  // The worker's peak RSS, sampled while it lives: a worker that dies takes its /proc entry along.
+  let workerPeak = 0;
+  const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRssMiB(worker.child.pid!) || 0)), 2000);
   const t0 = Date.now();
+  let workerDied = '';
+  worker.child.once('exit', (code, signal) => (workerDied = `the worker process died (${signal ?? `exit ${code}`}) after ${Math.round((Date.now() - t0) / 1000)} s`));
   say(`${design} N=${n} jobs=${jobs}: starting triggers`);
   try {
     // Start all triggers, 32 at a time (as a service would).
@@ -263,8 +272,9 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
     }
     // Until every trigger closed (or the deadline).
     const open = async () => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`).then((c) => c.count);
-    while (Date.now() < deadline && (await open()) > 0) await sleep(5000);
-    const rssMiB = peakRssMiB(worker.child.pid!);
+    while (Date.now() < deadline && !workerDied && (await open()) > 0) await sleep(5000);
+    clearInterval(sampler);
+    const rssMiB = Math.max(workerPeak, peakRssMiB(worker.child.pid!) || 0);
     const serverCpuS = cpuSeconds(server.proc.child.pid!);
     // Close times from visibility; build ends and IDs from the emulator's allBuilds.
     const closed = new Map<string, number>();
@@ -303,9 +313,10 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       serverCpuS,
       window,
       exactlyOnce,
-      note: closed.size < n ? `stopped after ${maxMinutes} min: ${closed.size} of ${n} finished, ${buildsPerId.size} POSTed` : '',
+      note: [workerDied, closed.size < n ? `stopped after ${workerDied ? 'that' : `${maxMinutes} min`}: ${closed.size} of ${n} finished, ${buildsPerId.size} POSTed` : ''].filter(Boolean).join('; '),
     };
   } finally {
+    clearInterval(sampler);
     await worker.stop();
     await connection.close().catch(() => {});
     await server.proc.stop();
