@@ -24,13 +24,10 @@ import { parseConfig } from '../src/options/config.js';
 import { buildTriggerInput } from '../src/options/trigger-input.js';
 import { findTemporalCli } from '../src/temporal/cli-path.js';
 import { DEV_SERVER_SQLITE_PRAGMAS, freePort, isListening } from '../src/temporal/embedded-server.js';
+import { benchOptions, percentile } from './options.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const { arg, command } = benchOptions('bench/scale.ts');
 const sizes = arg('n', '1000,10000').split(',').map(Number);
 const jobCounts = arg('jobs', '1,50').split(',').map(Number);
 const buildSeconds = Number(arg('build-seconds', '600'));
@@ -45,7 +42,6 @@ const workflowCache = arg('workflow-cache', '');
 /** The dev server's `--sqlite-pragma` values: the embedded service's by default, `none` for SQLite's own. */
 const pragmaArg = arg('sqlite-pragma', DEV_SERVER_SQLITE_PRAGMAS.join(','));
 const pragmas = pragmaArg === 'none' ? [] : pragmaArg.split(',').filter(Boolean);
-const command = `node --import tsx bench/scale.ts ${args.join(' ')}`.trim();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (line: string) => process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -149,12 +145,6 @@ function peakRssMiB(pid: number): number {
     return NaN; // the process is gone
   }
 }
-
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 /** The kind of a Jenkins request, for the per-interval counts. */
 function kindOf(method: string, p: string, tree: string | undefined): string {
@@ -307,8 +297,8 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       posted: buildsPerId.size,
       postAllS: (lastPost - t0) / 1000,
       worstStartToPostS: Math.max(...postDelays, 0) / 1000,
-      detectP50S: pct(latencies, 50) / 1000,
-      detectP99S: pct(latencies, 99) / 1000,
+      detectP50S: percentile(latencies, 50) / 1000,
+      detectP99S: percentile(latencies, 99) / 1000,
       rssMiB,
       serverCpuS,
       window,

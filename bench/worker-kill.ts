@@ -13,21 +13,17 @@
  * REMOTE_TRIGGER_WAIT_HEARTBEAT_SECONDS, default 240): a killed worker cannot hand anything back,
  * so its waits resume when Temporal times out their heartbeat.
  */
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { Harness } from '../test/support/harness.js';
 import { spawnWorker, type Proc } from '../test/support/processes.js';
 import { eventually } from '../test/support/wait.js';
+import { benchOptions, percentile } from './options.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const { arg, command } = benchOptions('bench/worker-kill.ts');
 const N = Number(arg('n', '50'));
 const heartbeats = arg('heartbeat', '10,60').split(',').map(Number);
 const poll = Number(arg('poll', '10'));
-const command = `node --import tsx bench/worker-kill.ts ${args.join(' ')}`.trim();
 const say = (line: string) => process.stderr.write(`[worker-kill ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 interface Row {
   how: string;
@@ -64,7 +60,7 @@ async function round(how: 'SIGTERM' | 'SIGKILL', heartbeatS: number): Promise<Ro
           handles.filter((x) => !resumed.has(x.workflowId)).map(async (x) => {
             const d = await h.client.workflow.getHandle(x.workflowId).describe();
             const watch = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'watchBuild');
-            const started = watch?.lastStartedTime ? Number(watch.lastStartedTime.seconds) * 1000 + Math.floor((watch.lastStartedTime.nanos ?? 0) / 1e6) : 0;
+            const started = optionalTsToMs(watch?.lastStartedTime) ?? 0;
             if (watch && (watch.attempt ?? 1) >= 2 && started >= stoppedAt) resumed.set(x.workflowId, started - stoppedAt);
           }),
         );
@@ -78,7 +74,7 @@ async function round(how: 'SIGTERM' | 'SIGKILL', heartbeatS: number): Promise<Ro
     const builds = h.emulator.builds('long');
     const exactlyOnce = builds.length === N && new Set(builds.map((b) => JSON.stringify(b.parameters))).size === N;
     const times = [...resumed.values()].map((ms) => ms / 1000);
-    return { how, heartbeatS, p50: pct(times, 50), max: Math.max(...times), finished: results.filter((s) => s.result === 'SUCCESS').length, exactlyOnce };
+    return { how, heartbeatS, p50: percentile(times, 50), max: Math.max(...times), finished: results.filter((s) => s.result === 'SUCCESS').length, exactlyOnce };
   } finally {
     await second?.kill('SIGKILL');
     await h.teardown();

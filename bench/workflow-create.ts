@@ -18,26 +18,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { quietBundlerLogger } from '../src/worker.js';
 import { measureInstances, packageOf } from '../test/support/workflow-instances.js';
+import { benchOptions } from './options.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : dflt;
-};
+const { arg, has, all, command } = benchOptions('bench/workflow-create.ts', 'node --expose-gc --import tsx');
 const K = Number(arg('k', '300'));
-const profile = args.includes('--profile');
-const bundles = args.flatMap((a, i) => (args[i - 1] === '--bundle' ? [a] : []));
+const profile = has('profile');
+const bundles = all('bundle');
 if (bundles.length === 0) bundles.push(path.join(repo, 'dist', 'workflow-bundle.js'));
-const command = `node --expose-gc --import tsx bench/workflow-create.ts ${args.join(' ')}`.trim();
 if (!(globalThis as { gc?: unknown }).gc) throw new Error(`run it with --expose-gc, for the heap figures: ${command}`);
 
 async function emptyBundle(): Promise<string> {
   const dir = mkdtempSync(path.join(repo, '.bench-empty-'));
   try {
     writeFileSync(path.join(dir, 'workflows.js'), 'export async function remoteTrigger() { return null; }\n');
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows.js'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows.js'), logger: quietBundlerLogger });
     return code;
   } finally {
     rmSync(dir, { recursive: true, force: true });
