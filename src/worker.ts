@@ -48,7 +48,8 @@ export async function bundleWorkflows(): Promise<{ code: string }> {
   return { code: await readFile((src.workflowBundle as { codePath: string }).codePath, 'utf8') };
 }
 
-const quietBundlerLogger = {
+/** Temporal's bundler, quiet but for its warnings and errors (also for tests and benchmarks that bundle). */
+export const quietBundlerLogger = {
   log() {},
   trace() {},
   debug() {},

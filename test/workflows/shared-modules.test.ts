@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowInterceptorModules, workflowSource } from '../../src/worker.js';
+import { quietBundlerLogger, workflowInterceptorModules, workflowSource } from '../../src/worker.js';
 import { sharedBundle } from '../support/harness.js';
 import { measureInstances, packageOf } from '../support/workflow-instances.js';
 
@@ -26,7 +26,7 @@ describe('workflow instances share the schema modules', () => {
   test('positive control: bundled without preloadModules, each instance evaluates them', async () => {
     const src = workflowSource();
     assert.ok(src.workflowsPath, 'tests bundle from the sources');
-    const { code } = await bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    const { code } = await bundleWorkflowCode({ workflowsPath: src.workflowsPath, workflowInterceptorModules: workflowInterceptorModules(), logger: quietBundlerLogger });
     const modules = await perInstance(code);
     for (const m of ['zod', 'src/contract/trigger-input.ts', 'src/options/step-options.ts']) assert.ok(modules.includes(m), `${m} is evaluated per instance: ${[...new Set(modules)].join(', ')}`);
   });
