@@ -2,6 +2,7 @@
 // given as SCALE_WORKER.root: this tree or a baseline commit's worktree, so that the old and the
 // new design run side by side in one benchmark, each as users run it (plain node, the pre-built
 // workflow bundle). Prints READY once it polls.
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,15 @@ const worker = await createTriggerWorker({
   ...(spec.workerOptions ? { workerOptions: spec.workerOptions } : {}),
 });
 const running = worker.run();
+// What the process holds at its peak RSS (JS heap, external, array buffers; the rest is native:
+// the SDK's Rust core, V8's code and metadata), written where the bench reads it.
+let peakRss = 0;
+setInterval(() => {
+  const m = process.memoryUsage();
+  if (m.rss <= peakRss) return;
+  peakRss = m.rss;
+  if (spec.memoryFile) writeFileSync(spec.memoryFile, JSON.stringify(m));
+}, 2000).unref();
 process.stdout.write('READY\n');
 process.on('SIGTERM', () => worker.shutdown());
 await running;

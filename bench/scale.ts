@@ -171,6 +171,10 @@ interface RunResult {
   rssMiB: number;
   serverCpuS: number;
   window: { seconds: number; waiting: number; perTriggerHour: Map<string, number>; jenkinsPerInterval: Map<string, number> } | null;
+  /** Temporal requests per trigger from the first start until the waiting window, by operation. */
+  perTriggerToWait: Map<string, number> | null;
+  /** The worker's process.memoryUsage() (MiB) when its RSS peaked, as the worker sampled it. */
+  memoryAtPeak: Record<string, number> | null;
   exactlyOnce: boolean;
   note: string;
 }
@@ -189,7 +193,8 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
   const taskQueue = `scale-${design}`;
   const configInput = { remoteHosts: [{ name: 'emu', url: emulator.url, maxConn: 5 }], allowOrigins: [emulator.url] };
   const root = design === 'old' ? baselineRoot() : repo;
-  const worker = await startWorker(root, { address: server.address, taskQueue, consoleDir: path.join(tmp, 'console'), config: configInput, ...(workflowCache ? { workerOptions: { maxCachedWorkflows: Number(workflowCache) } } : {}) });
+  const memoryFile = path.join(tmp, 'worker-memory.json');
+  const worker = await startWorker(root, { address: server.address, taskQueue, consoleDir: path.join(tmp, 'console'), config: configInput, memoryFile, ...(workflowCache ? { workerOptions: { maxCachedWorkflows: Number(workflowCache) } } : {}) });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const config = parseConfig(configInput);
@@ -197,6 +202,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
   // The worker's peak RSS, sampled while it lives: a worker that dies takes its /proc entry along.
   let workerPeak = 0;
   const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRssMiB(worker.child.pid!) || 0)), 2000);
+  const requestsAtStart = await frontendRequests(server.metricsPort);
   const t0 = Date.now();
   let workerDied = '';
   worker.child.once('exit', (code, signal) => (workerDied = `the worker process died (${signal ?? `exit ${code}`}) after ${Math.round((Date.now() - t0) / 1000)} s`));
@@ -222,6 +228,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
     // The waiting window: once the set of running builds is stable (all N running, or as many
     // as the design lets run at once) until the first build ends. Figures are per waiting trigger.
     let window: RunResult['window'] = null;
+    let perTriggerToWait: RunResult['perTriggerToWait'] = null;
     const deadline = t0 + maxMinutes * 60_000;
     const running = () => jobNames.reduce((k, j) => k + emulator.builds(j).filter((b) => b.building).length, 0);
     let stableSince = Date.now();
@@ -238,6 +245,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       const waiting = running();
       const windowStart = Date.now();
       const before = await frontendRequests(server.metricsPort);
+      perTriggerToWait = new Map([...before].map(([op, v]) => [op, (v - (requestsAtStart.get(op) ?? 0)) / n] as const).filter(([, v]) => v > 0));
       const seqBefore = emulator.requests().length;
       // The first build started about when the first POST went out; it ends buildSeconds later.
       const firstPost = emulator.requests({ method: 'POST' })[0]!.at;
@@ -288,6 +296,9 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
         if (close !== undefined && !b.building) latencies.push(close - (b.timestamp + b.duration));
       }
     }
+    const memoryAtPeak = existsSync(memoryFile)
+      ? Object.fromEntries(Object.entries(JSON.parse(readFileSync(memoryFile, 'utf8')) as Record<string, number>).map(([k, v]) => [k, Math.round(v / 2 ** 20)]))
+      : null;
     const exactlyOnce = closed.size === n && [...startedAt.keys()].every((id) => buildsPerId.get(id) === 1);
     return {
       design,
@@ -302,6 +313,8 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       rssMiB,
       serverCpuS,
       window,
+      perTriggerToWait,
+      memoryAtPeak,
       exactlyOnce,
       note: [workerDied, closed.size < n ? `stopped after ${workerDied ? 'that' : `${maxMinutes} min`}: ${closed.size} of ${n} finished, ${buildsPerId.size} POSTed` : ''].filter(Boolean).join('; '),
     };
@@ -343,6 +356,20 @@ for (const r of results) {
   if (!r.window) continue;
   const ops = [...r.window.perTriggerHour].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
   console.log(`- ${r.design} N=${r.n} jobs=${r.jobs} (${r.window.waiting} waiting, ${f(r.window.seconds, 0)} s window): ${ops.map(([op, v]) => `${op} ${f(v)}`).join(', ')}`);
+}
+console.log('\nTemporal requests per trigger from the first start until all wait, by operation (polls included):');
+for (const r of results) {
+  if (!r.perTriggerToWait) continue;
+  const ops = [...r.perTriggerToWait].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+  const total = ops.reduce((a, [, v]) => a + v, 0);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: ${f(total)} in all; ${ops.map(([op, v]) => `${op} ${f(v, 2)}`).join(', ')}`);
+}
+console.log('\nThe worker at its peak RSS (process.memoryUsage, MiB; "other" is native: the SDK core, V8 code):');
+for (const r of results) {
+  const m = r.memoryAtPeak;
+  if (!m) continue;
+  const other = (m.rss ?? 0) - (m.heapTotal ?? 0) - (m.external ?? 0);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: rss ${m.rss}, JS heap ${m.heapUsed} used of ${m.heapTotal}, external ${m.external} (array buffers ${m.arrayBuffers}), other ${other}`);
 }
 console.log('\nJenkins requests per poll interval while all wait, by kind:');
 for (const r of results) {
