@@ -26,8 +26,9 @@ const worker = await createTriggerWorker({
   ...(spec.workerOptions ? { workerOptions: spec.workerOptions } : {}),
 });
 const running = worker.run();
-// What the process holds at its peak RSS (JS heap, external, array buffers; the rest is native:
-// the SDK's Rust core, V8's code and metadata), written where the bench reads it.
+// What the process holds at its peak RSS (the main thread's JS heap, external, array buffers;
+// the rest is the workflow thread's V8 heap, the SDK's Rust core and code), written where the
+// bench reads it.
 let peakRss = 0;
 setInterval(() => {
   const m = process.memoryUsage();

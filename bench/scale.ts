@@ -364,7 +364,7 @@ for (const r of results) {
   const total = ops.reduce((a, [, v]) => a + v, 0);
   console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: ${f(total)} in all; ${ops.map(([op, v]) => `${op} ${f(v, 2)}`).join(', ')}`);
 }
-console.log('\nThe worker at its peak RSS (process.memoryUsage, MiB; "other" is native: the SDK core, V8 code):');
+console.log('\nThe worker at its peak RSS (process.memoryUsage of its main thread, MiB; "other" is the rest: the V8 heap of the workflow thread, the Rust core of the SDK, code):');
 for (const r of results) {
   const m = r.memoryAtPeak;
   if (!m) continue;
