@@ -132,6 +132,17 @@ async function frontendRequests(metricsPort: number): Promise<Map<string, number
   return out;
 }
 
+/** The dev server's activity timeouts so far, by kind (heartbeat_timeout_count and its siblings). */
+async function activityTimeouts(metricsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const kind = /^(heartbeat|start_to_close|schedule_to_start|schedule_to_close)_timeout[a-z_]*[{ ]/.exec(line)?.[1];
+    if (kind) out.set(kind, (out.get(kind) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -173,6 +184,8 @@ interface RunResult {
   window: { seconds: number; waiting: number; perTriggerHour: Map<string, number>; jenkinsPerInterval: Map<string, number> } | null;
   /** Temporal requests per trigger from the first start until the waiting window, by operation. */
   perTriggerToWait: Map<string, number> | null;
+  /** Activities the server timed out (a wait whose heartbeats fell behind is retried), by kind. */
+  timeouts: Map<string, number>;
   /** The worker's process.memoryUsage() (MiB) when its RSS peaked, as the worker sampled it. */
   memoryAtPeak: Record<string, number> | null;
   exactlyOnce: boolean;
@@ -274,6 +287,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
     clearInterval(sampler);
     const rssMiB = Math.max(workerPeak, peakRssMiB(worker.child.pid!) || 0);
     const serverCpuS = cpuSeconds(server.proc.child.pid!);
+    const timeouts = await activityTimeouts(server.metricsPort);
     // Close times from visibility; build ends and IDs from the emulator's allBuilds.
     const closed = new Map<string, number>();
     for await (const w of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"` })) {
@@ -314,6 +328,7 @@ async function run(design: 'old' | 'new', n: number, jobs: number): Promise<RunR
       serverCpuS,
       window,
       perTriggerToWait,
+      timeouts,
       memoryAtPeak,
       exactlyOnce,
       note: [workerDied, closed.size < n ? `stopped after ${workerDied ? 'that' : `${maxMinutes} min`}: ${closed.size} of ${n} finished, ${buildsPerId.size} POSTed` : ''].filter(Boolean).join('; '),
@@ -370,6 +385,11 @@ for (const r of results) {
   if (!m) continue;
   const other = (m.rss ?? 0) - (m.heapTotal ?? 0) - (m.external ?? 0);
   console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: rss ${m.rss}, JS heap ${m.heapUsed} used of ${m.heapTotal}, external ${m.external} (array buffers ${m.arrayBuffers}), other ${other}`);
+}
+console.log('\nActivity timeouts on the server (each a wait or step retried):');
+for (const r of results) {
+  const t = [...r.timeouts].filter(([, v]) => v > 0);
+  console.log(`- ${r.design} N=${r.n} jobs=${r.jobs}: ${t.length ? t.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
 }
 console.log('\nJenkins requests per poll interval while all wait, by kind:');
 for (const r of results) {
