@@ -24,13 +24,8 @@ import type { Reads, Step, Wait } from './waits.js';
 const PASS_MS = 250;
 /** A group is not polled more often than this, however many of its waits are due. */
 const MIN_GAP_MS = 500;
-/**
- * Heartbeats in flight at once: bounds the hub's load on the Temporal server. The rate they reach
- * is this over the server's latency, and 10,000 waits need ~104 a second: 16 fell behind once a
- * loaded server answered in 150 ms or more, and waits whose heartbeats lag past their timeout
- * are retried (bench/scale.ts counts those timeouts).
- */
-const MAX_IN_FLIGHT = 64;
+/** Heartbeats in flight at once: bounds the hub's load on the Temporal server. */
+const MAX_IN_FLIGHT = 16;
 /** Waits scheduled with a heartbeat timeout up to this are heartbeated every 2 s (see heartbeatEvery). */
 const LEGACY_TIMEOUT_MS = 60_000;
 
