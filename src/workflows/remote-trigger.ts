@@ -1,16 +1,13 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, log, patched, proxyActivities } from '@temporalio/workflow';
-import type { ArtifactRequest, JobFacts, RemoteTriggerActivities } from '../activities/types.js';
+import { ApplicationFailure, CancellationScope, isCancellation, log, patched, proxyActivities } from '@temporalio/workflow';
+import type { ArtifactRequest, RemoteTriggerActivities } from '../activities/types.js';
 import { FailureTypes } from '../contract/failures.js';
 import { type TriggerInput, checkTriggerInput } from '../contract/trigger-input.js';
 import type { TriggerState } from '../contract/state.js';
 import { activitiesFor, waitActivities } from './trigger-activities.js';
-import { TriggerRun, describeError } from './trigger-run.js';
+import { TriggerRun } from './trigger-run.js';
 import { COMPLETION_WEBHOOK_PATCH, notifyCompletion } from './webhooks.js';
 
 export { deliverWebhooks, COMPLETION_WEBHOOK_PATCH, type WebhookRequest } from './webhooks.js';
-
-/** Triggers started since this patch read the job metadata first as a local activity (docs/design.md §16.6). */
-export const INSPECT_LOCALLY_PATCH = 'inspect-job-locally-first';
 
 /**
  * One remote trigger, from job metadata to the final result (docs/design.md §3.2).
@@ -53,7 +50,7 @@ async function follow(input: TriggerInput, run: TriggerRun): Promise<TriggerStat
 
   try {
     await run.run(async () => {
-      const job = await jobFacts(input, acts);
+      const job = await acts.short.inspectJob(input);
       run.jobInspected(job);
       const waits = waitActivities(input, job);
       if (input.preventRemoteBuildQueue) await waits.waitUntilJobIdle(input, job);
@@ -73,34 +70,6 @@ async function follow(input: TriggerInput, run: TriggerRun): Promise<TriggerStat
     if (byTemporal) throw err;
   }
   return run.outcome();
-}
-
-/**
- * The job metadata. Its first attempt runs as a local activity, in the trigger's first workflow
- * task, so that the task also schedules the POST: one pass through the task queue before
- * Jenkins hears of the trigger instead of two, and 3 fewer server requests per trigger
- * (docs/design.md §16.6). A failure that may pass on a retry continues as the ordinary activity,
- * whose attempts and last failure the trigger's progress shows (a worker lacking a credential).
- * Histories recorded before the patch took the ordinary activity only.
- */
-async function jobFacts(input: TriggerInput, acts: ReturnType<typeof activitiesFor>): Promise<JobFacts> {
-  if (!patched(INSPECT_LOCALLY_PATCH)) return acts.short.inspectJob(input);
-  try {
-    return await acts.firstAttempt.inspectJob(input);
-  } catch (err) {
-    if (isCancellation(err) || isFinal(err)) throw err;
-    log.info('job metadata: the first attempt failed; retrying as an activity', { error: describeError(err).message });
-    return acts.short.inspectJob(input);
-  }
-}
-
-/**
- * A failure no retry would change: the ordinary activity would have ended with it as well. (A
- * local activity's failure reaches the workflow as the activity's own ApplicationFailure.)
- */
-function isFinal(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
 }
 
 /**

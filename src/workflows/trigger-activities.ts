@@ -1,6 +1,6 @@
 // The activity options of a trigger's steps (docs/design.md §5.2): short (metadata, abort),
 // the trigger POST, and the waits (docs/design.md §16).
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { JobFacts, RemoteTriggerActivities } from '../activities/types.js';
 import type { TriggerInput } from '../contract/trigger-input.js';
 import { SHORT_ACTIVITY_MAX_ATTEMPTS } from '../options/limits.js';
@@ -14,14 +14,6 @@ export function activitiesFor(input: TriggerInput) {
     short: proxyActivities<RemoteTriggerActivities>({
       startToCloseTimeout: input.httpGetReadTimeoutMs * 3 + 30_000,
       retry: retryShort,
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    }),
-    // The first attempt at the job metadata, run inside the workflow task (docs/design.md §16.6):
-    // the trigger POST is then scheduled by the trigger's first workflow task. One attempt only,
-    // so that retries are ordinary activities, which the trigger's progress shows.
-    firstAttempt: proxyLocalActivities<RemoteTriggerActivities>({
-      startToCloseTimeout: input.httpGetReadTimeoutMs * 3 + 30_000,
-      retry: { maximumAttempts: 1 },
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
     trigger: proxyActivities<RemoteTriggerActivities>({

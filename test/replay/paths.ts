@@ -219,27 +219,4 @@ export const GOLDEN_PATHS: GoldenPath[] = [
   },
   // The patched path: upserts of the search attributes as the state changes.
   { name: 'search-attributes', options: { job: 'ok', parameters: { P: 'sa' }, enhancedLogging: true }, searchAttributes: true },
-  // The job metadata's first attempt as a local activity (docs/design.md §16.6): no inspectJob
-  // activity at all when it succeeds; an ordinary one after a first attempt that failed.
-  {
-    name: 'inspect-locally',
-    options: { job: 'ok', parameters: { P: 'local' }, enhancedLogging: true },
-    drive: async (handle, h) => {
-      await handle.result();
-      const inspected = await activityOutcomes(h.client, handle.workflowId, 'inspectJob');
-      if (inspected.length > 0) throw new Error(`inspect-locally: inspectJob ran as an activity ${inspected.length} times`);
-    },
-  },
-  {
-    name: 'inspect-locally-then-retried',
-    options: { job: 'plain', parameters: {} },
-    prepare: async (h) => {
-      h.emulator.addFault({ kind: 'status503', method: 'GET', path: '/job/plain/api/json', times: 1 });
-    },
-    drive: async (handle, h) => {
-      await handle.result();
-      const inspected = await activityOutcomes(h.client, handle.workflowId, 'inspectJob');
-      if (inspected.length !== 1) throw new Error(`inspect-locally-then-retried: inspectJob ran as an activity ${inspected.length} times, not once`);
-    },
-  },
 ];
