@@ -119,29 +119,29 @@ async function startWorker(root: string, spec: Record<string, unknown>): Promise
   return procOf(child);
 }
 
-/** `service_requests` of the frontend, by operation. */
-async function frontendRequests(metricsPort: number): Promise<Map<string, number>> {
+/**
+ * Sums the dev server's Prometheus samples (`--metrics-port`) by a key that `keyOf` reads from
+ * each line; lines it gives no key are skipped.
+ */
+async function serverMetrics(metricsPort: number, keyOf: (line: string) => string | undefined): Promise<Map<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    if (!line.startsWith('service_requests{') || !line.includes('service_name="frontend"')) continue;
-    const op = /operation="([^"]+)"/.exec(line)?.[1];
-    if (!op) continue;
-    out.set(op, (out.get(op) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    const key = keyOf(line);
+    if (key) out.set(key, (out.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
   return out;
 }
 
+/** `service_requests` of the frontend, by operation. */
+const frontendRequests = (metricsPort: number) =>
+  serverMetrics(metricsPort, (line) =>
+    line.startsWith('service_requests{') && line.includes('service_name="frontend"') ? /operation="([^"]+)"/.exec(line)?.[1] : undefined,
+  );
+
 /** The dev server's activity timeouts so far, by kind (heartbeat_timeout_count and its siblings). */
-async function activityTimeouts(metricsPort: number): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const kind = /^(heartbeat|start_to_close|schedule_to_start|schedule_to_close)_timeout[a-z_]*[{ ]/.exec(line)?.[1];
-    if (kind) out.set(kind, (out.get(kind) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-  }
-  return out;
-}
+const activityTimeouts = (metricsPort: number) =>
+  serverMetrics(metricsPort, (line) => /^(heartbeat|start_to_close|schedule_to_start|schedule_to_close)_timeout[a-z_]*[{ ]/.exec(line)?.[1]);
 
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
